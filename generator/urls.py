@@ -1,0 +1,59 @@
+"""URL rules: slugs, routes and relative links (SPEC §6)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from posixpath import normpath, relpath
+from pathlib import PurePosixPath
+from typing import NewType
+
+from slugify import slugify as _slugify
+
+Slug = NewType("Slug", str)
+
+_ACRONYM_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
+_SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+
+
+def slugify(text: str) -> Slug:
+    """Make a URL slug: dots inside acronyms dropped (`U.S.` -> `us`), then python-slugify."""
+    text = unicodedata.normalize("NFC", text)
+    text = _ACRONYM_DOTS.sub(lambda m: m.group(1).replace(".", ""), text)
+    text = text.replace("’", "").replace("'", "")
+    return Slug(_slugify(text, max_length=MAX_SLUG, word_boundary=True) or "untitled")
+
+
+def is_valid_slug(text: str) -> bool:
+    """True for a slug that is safe as one path segment (lowercase ASCII words and hyphens)."""
+    return len(text) <= 200 and bool(_SLUG_OK.match(text))
+
+
+def check_slug(text: str) -> Slug:
+    """Return `text` as a Slug, or raise ValueError naming why it is unsafe."""
+    if not is_valid_slug(text):
+        raise ValueError(
+            f"invalid slug {text!r}: use lowercase letters, digits and single hyphens"
+        )
+    return Slug(text)
+
+
+def relative_url(target: PurePosixPath, page: PurePosixPath) -> str:
+    """Link from the file `page` to the file `target`, both site-root relative paths."""
+    start = str(page.parent) if str(page.parent) != "." else "."
+    rel = relpath(str(target), start)
+    return rel
+
+
+def pretty(url: str, pretty_links: bool) -> str:
+    """Drop a trailing `index.html` when `pretty_links` is on."""
+    if pretty_links and (url == "index.html" or url.endswith("/index.html")):
+        stripped = url[: -len("index.html")]
+        return stripped or "./"
+    return url
+
+
+def join_url(base: str, path: PurePosixPath) -> str:
+    """Absolute URL of a site path under `base_url`."""
+    return base.rstrip("/") + "/" + normpath(str(path)).lstrip("/")

@@ -1,0 +1,304 @@
+"""Stage 2: content/ folder -> Content (articles and the entity registry), with problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from generator.config import SiteConfig
+from generator.detect import KnownEntity, Lexicon
+from generator.errors import Problem, problem
+from generator.frontmatter import YamlDoc, load_yaml, split_front_matter
+from generator.urls import is_valid_slug
+
+EntityKind = Literal["person", "organisation", "location"]
+ACTOR_KINDS = ("person", "organisation")
+ARTICLE_KEYS = frozenset({"title", "slug", "date", "date_source", "source", "seed_sha256", "actors",
+                          "locations", "summary", "byline", "source_url", "publisher", "draft"})
+ENTITY_KEYS = frozenset({"name", "slug", "kind", "aliases", "summary", "role", "place_type",
+                         "country", "lat", "lon", "wikidata"})
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownSource:
+    """A Markdown body and where it sits in its file."""
+
+    text: str
+    """The Markdown text after the front matter."""
+    path: str
+    """File it came from, relative to the site folder."""
+    first_line: int
+    """Line of the body's first line in that file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article from content/articles/<slug>.md."""
+
+    slug: str
+    """URL slug (front matter `slug`, else the file name)."""
+    title: str
+    """Headline."""
+    date: dt.date
+    """Publication date."""
+    body: MarkdownSource
+    """Markdown body with `actor:`/`location:` links."""
+    actors: tuple[str, ...] = ()
+    """Actor slugs from front matter."""
+    locations: tuple[str, ...] = ()
+    """Location slugs from front matter."""
+    summary: str = ""
+    """One-paragraph summary (feeds, lists, meta description)."""
+    source: str | None = None
+    """Seed path it was imported from."""
+    seed_sha256: str | None = None
+    """The seed's digest at import."""
+    date_source: str | None = None
+    """`file` when the date came from the seed file's modification time."""
+    byline: str | None = None
+    """Author line."""
+    source_url: str | None = None
+    """Where the original was published."""
+    publisher: str | None = None
+    """Who published the original."""
+    draft: bool = False
+    """Drafts are loaded and checked but not published."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One actor or location from content/actors/ or content/locations/."""
+
+    slug: str
+    """URL slug (the file name)."""
+    kind: EntityKind
+    """`person` or `organisation` (actors) or `location`."""
+    name: str
+    """Canonical name."""
+    body: MarkdownSource
+    """The editor's long annotation (Markdown)."""
+    aliases: tuple[str, ...] = ()
+    """Other names that mean this entity."""
+    summary: str = ""
+    """One or two sentences, used in footnotes and cards."""
+    role: str = ""
+    """For actors: role in the text's own words."""
+    place_type: str = ""
+    """For locations: city, country, region, territory …"""
+    country: str = ""
+    """For locations: the country it lies in."""
+    lat: float | None = None
+    """Latitude."""
+    lon: float | None = None
+    """Longitude."""
+    wikidata: str = ""
+    """Optional Wikidata id (Q…)."""
+
+    @property
+    def is_actor(self) -> bool:
+        """People and organisations are actors."""
+        return self.kind in ACTOR_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything loaded from content/: the articles and the registry."""
+
+    articles: tuple[Article, ...] = ()
+    """Articles, sorted by slug."""
+    actors: Mapping[str, Entity] = field(default_factory=dict)
+    """Actor slug -> Entity."""
+    locations: Mapping[str, Entity] = field(default_factory=dict)
+    """Location slug -> Entity."""
+
+    def lexicon(self, rejects: frozenset[str] = frozenset()) -> Lexicon:
+        """The registry as detection sees it."""
+        known = [KnownEntity(e.slug, e.name, e.kind, e.aliases)
+                 for group in (self.actors, self.locations) for e in group.values()]
+        return Lexicon(tuple(known), rejects)
+
+
+def _str(doc: YamlDoc, key: str, problems: list[Problem], required: bool = False) -> str:
+    value = doc.data.get(key)
+    if value is None:
+        if required:
+            problems.append(doc.problem(key, f"missing required field {key!r}"))
+        return ""
+    if isinstance(value, (int, float, bool, dt.date)) and key in doc.raw:
+        if key in ("title", "name", "summary", "role", "byline") and not isinstance(value, dt.date):
+            problems.append(doc.problem(key, f"{key}: {doc.raw[key]!r} was read as {value!r}, "
+                                             f"not as text; put it in quotes"))
+            return ""
+        return doc.raw[key]
+    if not isinstance(value, str):
+        problems.append(doc.problem(key, f"{key}: expected text"))
+        return ""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _str_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...]:
+    value = doc.data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(doc.problem(key, f"{key}: expected a list of text values; quote values "
+                                         f"such as yes, no, on, off or numbers"))
+        return ()
+    return tuple(unicodedata.normalize("NFC", v).strip() for v in value if v.strip())
+
+
+def _slug_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...]:
+    slugs = _str_list(doc, key, problems)
+    for slug in slugs:
+        if not is_valid_slug(slug):
+            problems.append(doc.problem(key, f"{key}: {slug!r} is not a valid slug"))
+    return tuple(s for s in dict.fromkeys(slugs) if is_valid_slug(s))
+
+
+def _date(doc: YamlDoc, problems: list[Problem]) -> dt.date | None:
+    value = doc.data.get("date")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if value is None:
+        problems.append(doc.problem("date", "missing required field 'date' (YYYY-MM-DD)"))
+    else:
+        problems.append(doc.problem("date", f"date: cannot read {value!r} as a date (use YYYY-MM-DD)"))
+    return None
+
+
+def _float(doc: YamlDoc, key: str, limit: float, problems: list[Problem]) -> float | None:
+    value = doc.data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
+        problems.append(doc.problem(key, f"{key}: expected a number from {-limit:g} to {limit:g}"))
+        return None
+    return float(value)
+
+
+def _read(path: Path, shown: str) -> tuple[YamlDoc | None, str, int, list[Problem]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, "", 0, [problem(shown, 0, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8")]
+    except OSError as exc:
+        return None, "", 0, [problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
+    if "\x00" in text:
+        return None, "", 0, [problem(shown, 0, "binary file (NUL byte); expected Markdown text")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fm, body, body_line = split_front_matter(text)
+    if fm is None:
+        return None, "", 0, [problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
+    doc, problems = load_yaml(fm, shown, 1)
+    return doc, body, body_line, problems
+
+
+def _unknown_keys(doc: YamlDoc, known: frozenset[str], problems: list[Problem]) -> None:
+    for key in doc.data:
+        if key not in known:
+            problems.append(doc.problem(key, f"unknown field {key!r}", "warning"))
+
+
+def load_article(path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
+    """Read one article file; None when it has errors."""
+    doc, body, body_line, problems = _read(path, shown)
+    if doc is None:
+        return None, problems
+    errors_before = len(problems)
+    _unknown_keys(doc, ARTICLE_KEYS, problems)
+    title = _str(doc, "title", problems, required=True)
+    slug = _str(doc, "slug", problems) or path.stem
+    if not is_valid_slug(slug):
+        problems.append(doc.problem("slug", f"slug {slug!r} is not valid: use lowercase letters, "
+                                            f"digits and single hyphens"))
+    date = _date(doc, problems)
+    draft = doc.data.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(doc.problem("draft", "draft: expected true or false"))
+    article = Article(
+        slug=slug, title=title, date=date or dt.date.min,
+        body=MarkdownSource(body, shown, body_line),
+        actors=_slug_list(doc, "actors", problems), locations=_slug_list(doc, "locations", problems),
+        summary=_str(doc, "summary", problems), source=_str(doc, "source", problems) or None,
+        seed_sha256=_str(doc, "seed_sha256", problems) or None,
+        date_source=_str(doc, "date_source", problems) or None,
+        byline=_str(doc, "byline", problems) or None,
+        source_url=_str(doc, "source_url", problems) or None,
+        publisher=_str(doc, "publisher", problems) or None, draft=draft is True,
+    )
+    failed = any(p.level == "error" for p in problems[errors_before:])
+    return (None if failed else article), problems
+
+
+def load_entity(path: Path, shown: str, group: str) -> tuple[Entity | None, list[Problem]]:
+    """Read one registry file (group is `actors` or `locations`); None when it has errors."""
+    doc, body, body_line, problems = _read(path, shown)
+    if doc is None:
+        return None, problems
+    _unknown_keys(doc, ENTITY_KEYS, problems)
+    name = _str(doc, "name", problems, required=True)
+    kind = doc.data.get("kind", "location" if group == "locations" else None)
+    allowed = ACTOR_KINDS if group == "actors" else ("location",)
+    if kind not in allowed:
+        problems.append(doc.problem("kind", f"kind: expected {' or '.join(allowed)}, got {kind!r}"))
+    slug = path.stem
+    if not is_valid_slug(slug):
+        problems.append(problem(shown, 0, f"file name {path.name!r} is not a valid slug: use "
+                                          f"lowercase letters, digits and single hyphens"))
+    entity = Entity(
+        slug=slug, kind=kind if kind in allowed else "location", name=name,
+        body=MarkdownSource(body, shown, body_line), aliases=_str_list(doc, "aliases", problems),
+        summary=_str(doc, "summary", problems), role=_str(doc, "role", problems),
+        place_type=_str(doc, "place_type", problems), country=_str(doc, "country", problems),
+        lat=_float(doc, "lat", 90, problems), lon=_float(doc, "lon", 180, problems),
+        wikidata=_str(doc, "wikidata", problems),
+    )
+    failed = any(p.level == "error" for p in problems)
+    return (None if failed else entity), problems
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith(".") and p.is_file())
+
+
+def load_content(cfg: SiteConfig) -> tuple[Content, list[Problem]]:
+    """Load every article and registry file under content/; gather all problems."""
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    registry: dict[str, dict[str, Entity]] = {"actors": {}, "locations": {}}
+    for path in _markdown_files(cfg.content_dir / "articles"):
+        article, found = load_article(path, f"content/articles/{path.name}")
+        problems += found
+        if article is not None:
+            articles.append(article)
+    for group, entities in registry.items():
+        for path in _markdown_files(cfg.content_dir / group):
+            entity, found = load_entity(path, f"content/{group}/{path.name}", group)
+            problems += found
+            if entity is not None:
+                entities[entity.slug] = entity
+    articles.sort(key=lambda a: a.slug)
+    return Content(tuple(articles), registry["actors"], registry["locations"]), problems
+
+
+def parse_fields(text: str) -> dict[str, Any]:
+    """Front matter of a Markdown text as a dict (empty when absent or invalid)."""
+    fm, _, _ = split_front_matter(text)
+    if fm is None:
+        return {}
+    doc, _ = load_yaml(fm, "")
+    return dict(doc.data) if doc else {}

@@ -1,0 +1,68 @@
+"""Internal link and anchor check over a built site (files in memory or an output folder)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from posixpath import normpath
+from typing import Iterable, Mapping
+from urllib.parse import unquote, urlsplit
+
+from generator.errors import Problem, problem
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and (name == "id" or tag == "a"):
+                self.ids.add(value)
+            elif name in ("href", "src") and not (tag == "link" and ("rel", "canonical") in attrs):
+                self.links.append((value, self.getpos()[0]))
+
+
+def scan_html(html: str) -> tuple[set[str], list[tuple[str, int]]]:
+    """(ids, [(link, line)]) of one HTML document."""
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    return collector.ids, collector.links
+
+
+def check_links(pages: Mapping[str, str], files: Iterable[str]) -> list[Problem]:
+    """Every relative href/src in `pages` (path -> html) must name a file in `files`, with its anchor."""
+    existing = set(files)
+    scanned = {path: scan_html(html) for path, html in pages.items()}
+    problems: list[Problem] = []
+    for path, (_, links) in sorted(scanned.items()):
+        if path == "404.html":
+            continue  # its links are absolute (base_url), checked through the other pages
+        base = PurePosixPath(path).parent
+        for link, line in links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("//"):
+                continue
+            target = path if not parts.path else normpath(str(base / unquote(parts.path)))
+            if target.endswith("/") or target in (".", ""):
+                target = (target.rstrip("/") + "/index.html").lstrip("/") if target not in (".", "") else "index.html"
+            elif target not in existing and f"{target}/index.html" in existing:
+                target = f"{target}/index.html"
+            if target.startswith("../") or target not in existing:
+                problems.append(problem(f"output/{path}", line, f"broken link {link!r}"))
+                continue
+            if parts.fragment and target in scanned and unquote(parts.fragment) not in scanned[target][0]:
+                problems.append(problem(f"output/{path}", line, f"broken anchor {link!r}"))
+    return problems
+
+
+def check_folder(output: Path) -> list[Problem]:
+    """Check every HTML file under a built output folder."""
+    files = [p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()]
+    pages = {f: (output / f).read_text(encoding="utf-8") for f in files if f.endswith(".html")}
+    return check_links(pages, files)

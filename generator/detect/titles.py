@@ -1,0 +1,100 @@
+"""General word lists and role extraction: titles, honorifics, calendar words, roles.
+
+Nothing here comes from any particular article: these are the closed classes of words
+that are capitalised without being names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+HONORIFICS = frozenset(
+    "Mr. Mrs. Ms. Miss Mr Mrs Ms Dr. Dr Prof. Sir Dame Lord Lady Messrs. Mme. M. Herr Sra. Sr.".split()
+)
+# Words that make up titles and roles ("Secretary of State", "Prime Minister").
+TITLE_WORDS = frozenset(
+    """president vice prime minister secretary state chancellor premier king queen prince
+    princess pope cardinal archbishop bishop rabbi imam sheikh emir sultan general gen. gen
+    admiral adm. colonel col. lieutenant lt. major maj. captain capt. sergeant sgt. commander
+    cmdr. senator sen. sen representative rep. rep governor gov. gov mayor judge justice
+    chief deputy ambassador envoy director chairman chairwoman chair spokesman spokeswoman
+    spokesperson leader head coach manager foreign defense defence home interior finance
+    attorney solicitor treasury health education trade commerce energy labor labour
+    transportation agriculture justice economy chief executive officer founder officer
+    commissioner inspector superintendent speaker house leader majority minority whip
+    president-elect crown acting former first lady secretary-general undersecretary
+    assistant associate national security adviser advisor special counsel detective
+    constable sheriff councillor councilman councilwoman alderman congressman congresswoman
+    dean professor prof. dr. doctor reverend rev. father brother sister saint""".split()
+)
+ROLE_NOUNS = frozenset(
+    """president minister secretary chancellor premier king queen director chairman
+    chairwoman chief leader head spokesman spokeswoman spokesperson ambassador envoy
+    governor mayor senator representative general commander official officer executive
+    founder member adviser advisor negotiator coach manager judge justice editor analyst
+    economist professor researcher lawyer attorney candidate rival ally deputy""".split()
+)
+CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december jan feb mar apr jun
+    jul aug sep sept oct nov dec""".split()
+)
+# Function words that open sentences and headlines but never names on their own.
+FUNCTION_WORDS = frozenset(
+    """a an the and but or nor so yet in on at of for to from by with without about after
+    before although though because while when where if unless as it its he she they we you
+    i this that these those there here his her their our my your what which who whom why how
+    all some any no not each every both either neither more most many much one also even just
+    still then now only back speaking despite during since until under over into onto upon
+    meanwhile however yes mr mrs ms dr""".split()
+)
+
+
+def is_title_word(word: str) -> bool:
+    """True for a word that belongs to a title ("Prime", "Minister", "of")."""
+    return word.lower() in TITLE_WORDS
+
+
+def leading_title(words: Sequence[str]) -> str | None:
+    """The title written just before a name: ["Secretary", "of", "State"] -> that, joined."""
+    i = len(words)
+    while i > 0:
+        w = words[i - 1]
+        if is_title_word(w) or (w in ("of", "for", "and") and i > 1 and is_title_word(words[i - 2])):
+            i -= 1
+            continue
+        break
+    while i < len(words) and not is_title_word(words[i]):
+        i += 1  # never start with "of"
+    kept = [w for w in words[i:] if w not in HONORIFICS]
+    if not kept or not any(w[:1].isupper() for w in kept):
+        return None
+    if len(kept) == 1 and kept[0].lower() in ("former", "acting", "first", "deputy", "chief", "state"):
+        return None
+    return " ".join(kept)
+
+
+def appositive_role(words: Sequence[str]) -> str | None:
+    """The role in an appositive after a name: [",", "the", "C.I.A.", "director", ","] -> "C.I.A. director"."""
+    if len(words) < 3 or words[0] != "," or words[1].lower() not in ("the", "a", "an", "its", "his", "her"):
+        return None
+    phrase: list[str] = []
+    for w in words[2:10]:
+        if w in (",", ".", ";", ":", "—", "–", "(", ")", "\"", "”", "“"):
+            break
+        phrase.append(w)
+    else:
+        return None
+    if phrase and any(w.lower() in ROLE_NOUNS for w in phrase) and len(phrase) <= 6:
+        return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")
+    return None
+
+
+def preceding_appositive(words: Sequence[str]) -> str | None:
+    """The role in "A member of the war cabinet, Benny Gantz": the phrase opening the sentence."""
+    if len(words) < 4 or words[-1] != "," or words[0] not in ("A", "An", "The"):
+        return None
+    phrase = [w for w in words[1:-1] if w not in HONORIFICS]
+    if "," in phrase or len(phrase) > 8 or phrase[0].lower() not in ROLE_NOUNS:
+        return None
+    return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")

@@ -16,6 +16,8 @@ from generator.seeds import Seed
 from generator.urls import slugify
 
 SUMMARY_CHARS = 300
+_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss", "Sir", "Dame",
+                         "Lord", "Lady", "Prof.", "Gen.", "Sen.", "Rep.", "Gov."})
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+=](?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
@@ -96,19 +98,30 @@ def _entity_summary(guess: EntityGuess) -> str:
     return f"{guess.name}, {guess.role}." if guess.role else ""
 
 
-def entity_stub(guess: EntityGuess, seen_in: str) -> NewFile:
+def stub_aliases(guess: EntityGuess, mentions: Iterable[Mention]) -> list[str]:
+    """Other full forms the text used for an entity; never a bare surname or title + surname."""
+    forms = list(guess.aliases)
+    for m in mentions:
+        if m.entity != guess.slug or m.text == guess.name or m.text in forms:
+            continue
+        if guess.kind == "person" and (len(m.text.split()) < 2 or m.text.split()[0] in _HONORIFICS):
+            continue
+        forms.append(m.text)
+    return forms
+
+
+def entity_stub(guess: EntityGuess, mentions: Iterable[Mention] = ()) -> NewFile:
     """A registry stub for a newly found entity, with what detection could derive."""
     group = "locations" if guess.kind == "location" else "actors"
     fields: dict[str, Any] = {"name": guess.name, "kind": guess.kind,
-                              "aliases": list(guess.aliases)}
+                              "aliases": stub_aliases(guess, mentions)}
     if guess.kind == "location":
         fields.update({k: v for k, v in (("place_type", guess.place_type), ("country", guess.country),
                                          ("lat", guess.lat), ("lon", guess.lon)) if v is not None})
     elif guess.role:
         fields["role"] = guess.role
     fields["summary"] = _entity_summary(guess)
-    body = f"\n<!-- Stub created at import from {seen_in}. Write the long annotation here. -->\n"
-    return NewFile(f"content/{group}/{guess.slug}.md", dump_front_matter(fields, body))
+    return NewFile(f"content/{group}/{guess.slug}.md", dump_front_matter(fields, ""))
 
 
 def unique_slug(title: str, taken: set[str]) -> str:
@@ -151,7 +164,7 @@ def import_seed(seed: Seed, lexicon: Lexicon, taken_slugs: set[str],
     fields["locations"] = [g.slug for g in detection.entities if g.kind == "location"]
     fields["summary"] = summarise(seed.paragraphs)
     article = NewFile(f"content/articles/{slug}.md", dump_front_matter(fields, body + "\n"))
-    stubs = tuple(entity_stub(g, seed.source) for g in detection.entities if not g.known)
+    stubs = tuple(entity_stub(g, detection.mentions) for g in detection.entities if not g.known)
     return ImportResult(article, stubs, detection, tuple(problems))
 
 

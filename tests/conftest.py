@@ -1,0 +1,90 @@
+"""Shared fixtures: a ladder from site folder to built output, and the skip rules for optional tools.
+
+Tests that need something a fresh machine lacks (Chromium, Java, ../shared) skip with the reason,
+unless NEWSGLOSS_REQUIRE_ALL=1 (set by .ci/run), which turns every such skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from generator.config import SiteConfig, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+SITE_PARTS = ("site.yaml", "seeds", "content", "themes")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current build (review the diff by eye!)")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (or, with NEWSGLOSS_REQUIRE_ALL=1, fail) when an optional tool or data set is missing."""
+    if condition:
+        return
+    if os.environ.get("NEWSGLOSS_REQUIRE_ALL") == "1":
+        pytest.fail(f"required in CI but missing: {reason}")
+    pytest.skip(reason)
+
+
+def shared_path() -> Path:
+    """../shared as named by NEWSGLOSS_SHARED (skips when absent)."""
+    value = os.environ.get("NEWSGLOSS_SHARED", "")
+    require(bool(value) and Path(value).is_dir(),
+            "NEWSGLOSS_SHARED is not set to the shared data folder (../shared)")
+    return Path(value)
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (skips when absent)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    require(found is not None, "Chromium is not installed (apt-get install chromium)")
+    assert found is not None
+    return found
+
+
+def copy_site(source: Path, dest: Path) -> Path:
+    """Copy a site folder's inputs (not its output) to `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in SITE_PARTS:
+        src = source / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    """A copy of tests/sites/minimal to work in."""
+    return copy_site(SITES / "minimal", tmp_path / "site")
+
+
+@pytest.fixture
+def config(site_dir: Path) -> SiteConfig:
+    """The minimal site's configuration."""
+    return load_config(site_dir)
+
+
+@pytest.fixture
+def seed_site(tmp_path: Path) -> Path:
+    """A copy of the repository's own site (the seed article and its curated content)."""
+    return copy_site(REPO, tmp_path / "seed-site")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The repository's own site, built once per test session; yields the output folder."""
+    from generator.build import build
+
+    site = copy_site(REPO, tmp_path_factory.mktemp("built") / "site")
+    build(load_config(site))
+    yield site / "output"

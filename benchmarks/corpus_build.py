@@ -27,6 +27,7 @@ from generator.build import build, import_seeds  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.content import load_content  # noqa: E402
 from generator.errors import ContentError, Problem  # noqa: E402
+from generator.linkcheck import check_folder  # noqa: E402
 from generator.seeds import SEED_SUFFIXES  # noqa: E402
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\([^)]*\)")
@@ -112,6 +113,12 @@ def run(source: Path, site: Path, limit: int | None) -> int:
         build_problems = list(exc.problems)
         print("build FAILED")
     timings["build"] = time.perf_counter() - t
+    if cfg.output_dir.is_dir():
+        t = time.perf_counter()
+        broken = check_folder(cfg.output_dir)
+        timings["link check"] = time.perf_counter() - t
+        print(f"link check: {len(broken)} broken internal links or anchors")
+        build_problems += broken
     errors = [p for p in problems + build_problems if p.level == "error"]
     warnings = [p for p in problems + build_problems if p.level == "warning"]
     summarise("errors", errors)

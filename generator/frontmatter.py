@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,11 @@ class YamlDoc:
 
 
 def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
-          problems: list[Problem]) -> None:
+          problems: list[Problem], seen_nodes: set[int] | None = None) -> None:
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:  # an alias (*name) of a node already walked: never walk it twice
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -54,19 +59,20 @@ def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
             doc["lines"][dotted] = line
             if isinstance(value_node, ScalarNode) and value_node.tag != _STR_TAG:
                 doc["raw"][dotted] = value_node.value
-            _walk(value_node, dotted, offset, doc, path, problems)
+            _walk(value_node, dotted, offset, doc, path, problems, seen_nodes)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            _walk(item, prefix, offset, doc, path, problems)
+            _walk(item, prefix, offset, doc, path, problems, seen_nodes)
 
 
 def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Safely load a YAML mapping; problems name the file and line (offset added)."""
     path = str(path)
     problems: list[Problem] = []
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()  # parsed once: the nodes give lines, then they are built
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -74,6 +80,10 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
         return None, [problem(path, line, f"invalid YAML: {reason}")]
     except yaml.YAMLError as exc:
         return None, [problem(path, 1 + line_offset, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, [problem(path, 1 + line_offset, "invalid YAML: nested too deeply")]
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -104,3 +114,64 @@ def dump_front_matter(data: Mapping[str, Any], body: str) -> str:
     fm = yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=10_000,
                         default_flow_style=None)
     return f"---\n{fm}---\n{body}"
+
+
+_DECIMAL = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+_WHOLE = re.compile(r"^[-+]?\d+$")
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def read_text(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> str | None:
+    """`value` as text, or None with a problem that says how YAML read it and how to quote it.
+
+    YAML 1.1 turns unquoted `no`, `yes`, `off` into booleans, `1:30` into 90 and `2024-01-01` into a
+    date; in a text field that is never what the editor meant, so it is an error, not a guess.
+    """
+    if isinstance(value, str):
+        return value
+    raw = doc.raw.get(key)
+    name = key.rsplit(".", 1)[-1]
+    if raw is not None and not isinstance(value, (list, dict)):
+        read = {True: "true", False: "false"}.get(value) if isinstance(value, bool) else (
+            f"the number {value!r}" if isinstance(value, (int, float)) else _yaml_kind(value))
+        problems.append(doc.problem(key, f"{key}: YAML reads {raw} as {read}, not as text; "
+                                         f"put it in quotes: {name}: \"{raw}\""))
+    else:
+        problems.append(doc.problem(key, f"{key}: expected text, got {_yaml_kind(value)}"))
+    return None
+
+
+def read_number(doc: YamlDoc, key: str, value: Any, low: float, high: float, problems: list[Problem],
+                whole: bool = False) -> float | None:
+    """`value` as a number in [low, high] written plainly (not `1:30`, `0x1F` or `1_000`), else None."""
+    what = "a whole number" if whole else "a number"
+    raw = doc.raw.get(key, "")
+    plain = (_WHOLE if whole else _DECIMAL).fullmatch(raw.replace(" ", "")) is not None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        problems.append(doc.problem(key, f"{key}: expected {what} from {low:g} to {high:g}"))
+        return None
+    if not plain:
+        problems.append(doc.problem(key, f"{key}: YAML reads {raw} as {value!r}; write {what} in plain "
+                                         f"digits (from {low:g} to {high:g})"))
+        return None
+    if not low <= value <= high or value != value:
+        problems.append(doc.problem(key, f"{key}: expected {what} from {low:g} to {high:g}, got {raw}"))
+        return None
+    return value

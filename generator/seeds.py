@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from generator.errors import Problem, problem
-from generator.frontmatter import load_yaml, split_front_matter
+from generator.frontmatter import load_yaml, read_text, split_front_matter
+from generator.urls import outside_site
 
 SEED_SUFFIXES = (".txt", ".md")
 SIDECAR_KEYS = ("date", "source_url", "byline", "publisher")
@@ -67,7 +71,17 @@ class Seed:
 
 
 def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
-    """Decode seed bytes: UTF-8 (BOM removed), else cp1252 with a warning; NUL bytes are an error."""
+    """Decode seed bytes: UTF-8 (BOM removed), UTF-16 with a BOM, else cp1252 with a warning.
+
+    NUL bytes (a binary file) and bytes that are neither UTF-8 nor cp1252 are errors naming the offset.
+    """
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
+            try:
+                return data[len(bom):].decode(codec), []
+            except UnicodeDecodeError as exc:
+                return "", [problem(path, 0, f"cannot decode bytes at offset {exc.start + len(bom)}: "
+                                             f"the file starts like UTF-16 but is not valid UTF-16")]
     nul = data.find(b"\x00")
     if nul != -1:
         return "", [problem(path, 0, f"binary file (NUL byte at offset {nul}); a seed must be text")]
@@ -82,6 +96,12 @@ def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
                                      f"{exc.start}: not UTF-8 ({utf8_error.reason}) nor cp1252")]
     return text, [problem(path, 0, f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
                                    f"{utf8_error.start}); read as Windows-1252/Latin-1", "warning")]
+
+
+def _http_url(text: str) -> bool:
+    parts = urlsplit(text.strip())
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+            and not any(c.isspace() or c in "<>\"'`" or ord(c) < 32 for c in text.strip()))
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -133,10 +153,13 @@ def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
                 problems.append(doc.problem(key, "date: expected a date YYYY-MM-DD"))
                 continue
             meta[key] = value
-        elif not isinstance(value, str):
-            problems.append(doc.problem(key, f"{key}: expected text; put it in quotes"))
+        elif (text := read_text(doc, key, value, problems)) is None:
+            continue
+        elif key == "source_url" and not _http_url(text):
+            problems.append(doc.problem(key, f"source_url: expected an absolute http(s) URL such as "
+                                             f"https://example.com/story, got {text!r}"))
         else:
-            meta[key] = value
+            meta[key] = text.strip()
     return meta, problems
 
 
@@ -184,6 +207,10 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
         source = path.absolute().relative_to(site_dir.absolute()).as_posix()
     except ValueError:
         source = str(path)
+    inside = os.path.abspath(path).startswith(os.path.abspath(site_dir).rstrip(os.sep) + os.sep)
+    outside = outside_site(path, site_dir) if inside else None  # a link in seeds/ leading out
+    if outside is not None:
+        return None, [outside]
     try:
         data = path.read_bytes()
     except OSError as exc:

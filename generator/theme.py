@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.errors import Problem, problem
 from generator.frontmatter import load_yaml
+from generator.urls import outside_site
 
 
 def bundled_theme_dir() -> Path:
@@ -52,6 +53,12 @@ def load_theme(site_dir: Path, name: str) -> tuple[Theme, list[Problem]]:
             parent = doc.data.get("parent") if doc else None
             if isinstance(parent, str):
                 current = parent
+    for folder in chain:  # the site's own theme folders: no name or link may lead out of the site
+        for path in (folder, *sorted(folder.rglob("*"))):
+            outside = outside_site(path, site_dir) if path == folder or path.is_symlink() else None
+            if outside is not None:
+                problems.append(outside)
+                break
     default = bundled_theme_dir()
     if default.resolve() not in [c.resolve() for c in chain]:
         chain.append(default)

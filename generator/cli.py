@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -53,6 +54,14 @@ class _Main(click.Group):
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("NEWSGLOSS_DEBUG") == "1":
+                raise
+            raise click.ClickException(f"internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                                       f"newsgloss, please report it with the output of the same command "
+                                       f"run with NEWSGLOSS_DEBUG=1") from None
 
 
 site_option = click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path),

@@ -14,6 +14,7 @@ from generator.config import SiteConfig
 from generator.detect import KnownEntity, Lexicon
 from generator.errors import Problem, problem
 from generator.frontmatter import YamlDoc, load_yaml, read_number, read_text, split_front_matter
+from generator.seeds import decode_seed
 from generator.urls import is_valid_slug, outside_site, slug_advice
 
 EntityKind = Literal["person", "organisation", "location"]
@@ -167,11 +168,21 @@ def _str_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(doc.problem(key, f"{key}: expected a list of text values; quote values "
-                                         f"such as yes, no, on, off or numbers"))
+    if not isinstance(value, list):
+        problems.append(doc.problem(key, f"{key}: expected a list such as [first, second]"))
         return ()
-    return tuple(unicodedata.normalize("NFC", v).strip() for v in value if v.strip())
+    texts = []
+    for i, item in enumerate(value):
+        raw = doc.raw.get(f"{key}[{i}]")
+        if isinstance(item, str):
+            texts.append(item)
+        elif raw is not None and not isinstance(item, (list, dict)):
+            read = {True: "true", False: "false"}.get(item) if isinstance(item, bool) else repr(item)
+            problems.append(doc.problem(key, f"{key}: YAML reads {raw} (item {i + 1}) as {read}, not as "
+                                             f"text; put it in quotes: \"{raw}\""))
+        else:
+            problems.append(doc.problem(key, f"{key}: item {i + 1} is not text"))
+    return tuple(unicodedata.normalize("NFC", v).strip() for v in texts if v.strip())
 
 
 def _slug_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -210,19 +221,18 @@ def _float(doc: YamlDoc, key: str, limit: float, problems: list[Problem]) -> flo
 
 def _read(path: Path, shown: str) -> tuple[YamlDoc | None, str, int, list[Problem]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, "", 0, [problem(shown, 0, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8")]
+        data = path.read_bytes()
     except OSError as exc:
         return None, "", 0, [problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
-    if "\x00" in text:
-        return None, "", 0, [problem(shown, 0, "binary file (NUL byte); expected Markdown text")]
+    text, problems = decode_seed(data, shown)  # same rules as seeds: BOM, UTF-16, cp1252 with a warning
+    if any(p.level == "error" for p in problems):
+        return None, "", 0, problems
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, body, body_line = split_front_matter(text)
     if fm is None:
-        return None, "", 0, [problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
-    doc, problems = load_yaml(fm, shown, 1)
-    return doc, body, body_line, problems
+        return None, "", 0, [*problems, problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
+    doc, found = load_yaml(fm, shown, 1)
+    return doc, body, body_line, problems + found
 
 
 def _unknown_keys(doc: YamlDoc, known: frozenset[str], problems: list[Problem]) -> None:
@@ -241,8 +251,11 @@ def load_article(path: Path, shown: str) -> tuple[Article | None, list[Problem]]
     title = _str(doc, "title", problems, required=True)
     slug = _str(doc, "slug", problems) or path.stem
     if not is_valid_slug(slug):
-        where = "slug" if "slug" in doc.data else f"file name {path.name!r} (used as the slug)"
-        problems.append(doc.problem("slug", f"{where}: {slug!r} is not a valid slug: {slug_advice(slug)}"))
+        if "slug" in doc.data:
+            problems.append(doc.problem("slug", f"slug: {slug!r} is not a valid slug: {slug_advice(slug)}"))
+        else:
+            problems.append(problem(shown, 0, f"file name {path.name!r} (used as the slug): {slug!r} is not a "
+                                              f"valid slug: {slug_advice(slug)}; rename the file or add a slug"))
     date = _date(doc, problems)
     draft = doc.data.get("draft", False)
     if not isinstance(draft, bool):

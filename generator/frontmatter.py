@@ -28,7 +28,8 @@ class YamlDoc:
     lines: Mapping[str, int] = field(default_factory=dict)
     """Dotted key (`annotations.entity_footnotes`) -> 1-based line in the file."""
     raw: Mapping[str, str] = field(default_factory=dict)
-    """Dotted key -> the scalar exactly as written, for values YAML did not keep as text."""
+    """Dotted key (or `key[i]` for list items) -> the scalar exactly as written, for values YAML did
+    not keep as text."""
     first_line: int = 1
     """Line of the document's first line in the file."""
 
@@ -39,6 +40,20 @@ class YamlDoc:
     def problem(self, key: str, message: str, level: str = "error") -> Problem:
         """A Problem at the line of `key`."""
         return problem(self.path, self.line(key), message, level)  # type: ignore[arg-type]
+
+
+class _Loader(yaml.SafeLoader):
+    """yaml.SafeLoader whose impossible dates (`2024-02-30`) are YAML errors with a line, not crashes."""
+
+    def construct_yaml_timestamp(self, node: Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
+                                                    node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
@@ -61,7 +76,9 @@ def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
                 doc["raw"][dotted] = value_node.value
             _walk(value_node, dotted, offset, doc, path, problems, seen_nodes)
     elif isinstance(node, SequenceNode):
-        for item in node.value:
+        for i, item in enumerate(node.value):
+            if isinstance(item, ScalarNode) and item.tag != _STR_TAG:
+                doc["raw"][f"{prefix}[{i}]"] = item.value
             _walk(item, prefix, offset, doc, path, problems, seen_nodes)
 
 
@@ -69,7 +86,7 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
     """Safely load a YAML mapping; problems name the file and line (offset added)."""
     path = str(path)
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()  # parsed once: the nodes give lines, then they are built
         data = loader.construct_document(node) if node is not None else None

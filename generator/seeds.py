@@ -84,7 +84,8 @@ def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
                                              f"the file starts like UTF-16 but is not valid UTF-16")]
     nul = data.find(b"\x00")
     if nul != -1:
-        return "", [problem(path, 0, f"binary file (NUL byte at offset {nul}); a seed must be text")]
+        return "", [problem(path, _line_at(data, nul), f"binary file (NUL byte at offset {nul}); "
+                                                       f"expected text")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -92,10 +93,18 @@ def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        return "", [problem(path, 0, f"cannot decode byte 0x{data[exc.start]:02x} at offset "
-                                     f"{exc.start}: not UTF-8 ({utf8_error.reason}) nor cp1252")]
-    return text, [problem(path, 0, f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
-                                   f"{utf8_error.start}); read as Windows-1252/Latin-1", "warning")]
+        return "", [problem(path, _line_at(data, exc.start), f"cannot decode byte 0x{data[exc.start]:02x} "
+                                                             f"at offset {exc.start}: neither UTF-8 nor "
+                                                             f"Windows-1252; save the file as UTF-8")]
+    return text, [problem(path, _line_at(data, utf8_error.start),
+                          f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}); "
+                          f"read as Windows-1252/Latin-1 (save it as UTF-8 to silence this)", "warning")]
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset (CRLF, LF and lone CR all end a line)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def _http_url(text: str) -> bool:

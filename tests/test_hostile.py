@@ -1,0 +1,335 @@
+"""Hostile and broken input: exact `path:line: message` errors, exit 1, nothing lost, nothing unsafe on a page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build
+from generator.cli import main
+from generator.config import load_config
+from generator.errors import ContentError
+from tests.conftest import SITES, copy_site
+
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_build(site: Path) -> tuple[int, list[str]]:
+    """`newsgloss build` as a user runs it: exit code and the lines it printed."""
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output.splitlines()
+
+
+@pytest.fixture
+def built_site(site_dir: Path) -> tuple[Path, dict[str, bytes]]:
+    """The minimal site, built once; returns (site, its output tree)."""
+    assert run_build(site_dir)[0] == 0
+    return site_dir, tree(site_dir / "output")
+
+
+# --- bad files: every problem reported at once, exactly, with output/ untouched -------------------
+
+def expected_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_every_bad_article_is_reported_at_once_and_output_is_untouched(
+        built_site: tuple[Path, dict[str, bytes]]) -> None:
+    site, before = built_site
+    for fixture in BAD.glob("*.md"):
+        shutil.copy(fixture, site / "content/articles" / fixture.name)
+    code, lines = run_build(site)
+    assert code == 1
+    expected = expected_lines(BAD / "expected.txt")
+    assert lines[:-1] == expected  # sorted, every one of them, nothing else
+    assert lines[-1] == f"{len(expected)} errors; nothing was written."
+    assert tree(site / "output") == before
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in BAD.glob("*.md")))
+def test_each_bad_article_alone_gives_exactly_its_own_errors(site_dir: Path, fixture: str) -> None:
+    shutil.copy(BAD / fixture, site_dir / "content/articles" / fixture)
+    code, lines = run_build(site_dir)
+    assert code == 1
+    own = [line for line in expected_lines(BAD / "expected.txt") if line.startswith(f"content/articles/{fixture}")]
+    assert own and lines[:-1] == own
+    assert not (site_dir / "output").exists()
+
+
+@pytest.mark.parametrize("case", ["bad-config", "bad-registry"])
+def test_bad_sites_report_exact_lines(tmp_path: Path, case: str) -> None:
+    site = copy_site(SITES / case, tmp_path / case)
+    code, lines = run_build(site)
+    assert code == 1
+    assert lines[:-1] == expected_lines(SITES / case / "expected.txt")
+    assert not (site / "output").exists()
+
+
+# --- hostile text never becomes markup or a script ------------------------------------------------
+
+HOSTILE_ARTICLE = """---
+title: "Evil </script><script>alert('t')</script> & <b>bold</b> \\" onmouseover=\\"alert(1)"
+slug: evil
+date: 2024-05-10
+source_url: "https://example.com/story?a=1&b=2"
+publisher: "<img src=x onerror=alert('p')>"
+byline: "Eve </script><!--"
+actors: [maria-lopez, eve]
+summary: "</script><script>alert('s')</script> ]]> --> <![CDATA["
+---
+[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](&#106;avascript:alert(1)) [d](java&#x09;script:alert(1))
+[e](%6aavascript:alert(1)) [f]( javascript:alert(1)) <javascript:alert(1)> ![i](javascript:alert(1))
+[ref][r] [g](vbscript:x) [h](data:text/html,<script>alert(1)</script>) [k](java%0ascript:alert(1))
+[l](&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:alert(1)) [m](javascript&colon;alert(1))
+![img](javascript:alert(1) "t") <a href="javascript:alert(1)">raw</a> <script>alert(2)</script>
+<img src=x onerror=alert(3)> <style>body{display:none}</style> <iframe src="https://evil.example"></iframe>
+[n](actor:maria-lopez "t\\" onmouseover=\\"x") [o](file:///etc/passwd) [p](//evil.example/x)
+
+<svg onload=alert(4)>
+
+    <script>alert('indented code is shown, not run')</script>
+
+[r]: javascript:alert(1)
+"""
+
+HOSTILE_ACTOR = """---
+name: "Eve </script><script>alert('n')</script>\\" onx=\\"y"
+kind: person
+role: "<b>role</b>"
+summary: "</script><!-- <script> ]]> & javascript:alert(1) \\" onmouseover=\\"z"
+aliases: ["<i>Evie</i>"]
+---
+[x](javascript:alert(1)) <script>alert('body')</script>
+"""
+
+
+class _Attrs(HTMLParser):
+    """Every tag and attribute of an HTML page, and the text inside each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+@pytest.fixture
+def hostile_output(site_dir: Path) -> Path:
+    (site_dir / "content/articles/evil.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    (site_dir / "content/actors/eve.md").write_text(HOSTILE_ACTOR, encoding="utf-8")
+    code, lines = run_build(site_dir)
+    assert code == 0, lines
+    return site_dir / "output"
+
+
+def test_no_unsafe_link_target_reaches_any_page(hostile_output: Path) -> None:
+    checked = 0
+    for page in hostile_output.rglob("*.html"):
+        parsed = _Attrs()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        for tag, attrs in parsed.tags:
+            assert not any(name.startswith("on") for name in attrs), (page, tag, attrs)
+            assert tag not in ("iframe", "img", "svg", "style", "object", "embed") or tag == "img" and \
+                str(attrs.get("src", "")).startswith(SAFE_SCHEMES), (page, tag, attrs)
+            for name in ("href", "src", "action", "formaction", "xlink:href"):
+                value = attrs.get(name)
+                if value is None:
+                    continue
+                checked += 1
+                scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):", value)
+                assert scheme is None or value.strip().lower().startswith(SAFE_SCHEMES), (page, tag, value)
+    assert checked > 50
+
+
+def test_raw_html_in_markdown_is_shown_as_text(hostile_output: Path) -> None:
+    page = (hostile_output / "articles/evil/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(3)&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page and "<svg" not in page
+    assert "&lt;script&gt;alert('indented code is shown, not run')&lt;/script&gt;" in page \
+        or "&lt;script&gt;alert(&#x27;indented code is shown, not run&#x27;)&lt;/script&gt;" in page
+    entity = (hostile_output / "actors/eve/index.html").read_text(encoding="utf-8")
+    assert "<script>alert('body')" not in entity and "&lt;script&gt;" in entity
+
+
+def test_front_matter_text_is_escaped_in_html_text_and_attributes(hostile_output: Path) -> None:
+    page = (hostile_output / "articles/evil/index.html").read_text(encoding="utf-8")
+    parsed = _Attrs()
+    parsed.feed(page)
+    metas = {a.get("property") or a.get("name"): a.get("content") for t, a in parsed.tags if t == "meta"}
+    title = "Evil </script><script>alert('t')</script> & <b>bold</b> \" onmouseover=\"alert(1)"
+    assert metas["og:title"] == title  # the attribute holds exactly the text, quotes and all
+    assert metas["description"] == "</script><script>alert('s')</script> ]]> --> <![CDATA["
+    source = [a for t, a in parsed.tags if t == "a" and "source-link" in str(a.get("class"))]
+    assert source and source[0]["href"] == "https://example.com/story?a=1&b=2"
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    actor = (hostile_output / "actors/eve/index.html").read_text(encoding="utf-8")
+    assert "<b>role</b>" not in actor and "&lt;b&gt;role&lt;/b&gt;" in actor
+
+
+def test_json_ld_cannot_be_closed_by_a_summary(hostile_output: Path) -> None:
+    page = (hostile_output / "articles/evil/index.html").read_text(encoding="utf-8")
+    parsed = _Attrs()
+    parsed.feed(page)
+    scripts = [t for t, a in parsed.tags if t == "script"]
+    assert scripts == ["script"]  # the one JSON-LD block, no injected <script>
+    data = json.loads(parsed.scripts[0])
+    assert data["headline"].startswith("Evil </script><script>alert('t')</script>")
+    assert data["description"] == "</script><script>alert('s')</script> ]]> --> <![CDATA["
+    assert any(m["name"].startswith("Eve </script>") for m in data["mentions"])
+    assert "</" not in parsed.scripts[0] and "<!--" not in parsed.scripts[0]
+
+
+def test_feeds_are_well_formed_and_carry_hostile_text_as_text(hostile_output: Path) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    for feed in [hostile_output / "feed.xml", *hostile_output.glob("*/*/feed.xml")]:
+        root = ET.parse(feed).getroot()  # raises on anything not well-formed
+        for entry in root.iter(f"{atom}entry"):
+            title = entry.findtext(f"{atom}title") or ""
+            if title.startswith("Evil"):
+                assert title.endswith("\" onmouseover=\"alert(1)")
+                assert entry.findtext(f"{atom}summary") == "</script><script>alert('s')</script> ]]> --> <![CDATA["
+                html = entry.findtext(f"{atom}content") or ""
+                assert "<script>" not in html and "&lt;script&gt;" in html
+                assert "javascript:" not in re.sub(r">[^<]*<", "><", html)  # only in text, never a tag
+
+
+# --- paths: nothing from content writes outside output/ --------------------------------------------
+
+def test_a_symlink_out_of_the_site_is_an_error_not_followed(built_site: tuple[Path, dict[str, bytes]],
+                                                            tmp_path: Path) -> None:
+    site, before = built_site
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\ndate: 2024-01-01\n---\nprivate notes\n", encoding="utf-8")
+    (site / "content/articles/leak.md").symlink_to(secret)
+    (site / "seeds").mkdir(exist_ok=True)
+    (site / "seeds/leak.txt").symlink_to(secret)
+    (site / "themes/default/templates").mkdir(parents=True)
+    (site / "themes/default/templates/robots.txt").symlink_to("/etc/passwd")
+    code, lines = run_build(site)
+    assert code == 1
+    assert any(line.startswith("content/articles/leak.md: is a symbolic link to") for line in lines)
+    assert any(line.startswith("seeds/leak.txt: is a symbolic link to") for line in lines)
+    assert any(line.startswith("themes/default/templates/robots.txt: is a symbolic link to /etc/passwd")
+               for line in lines)
+    assert tree(site / "output") == before
+    assert not list((site / "content/articles").glob("secret*"))
+
+
+def test_a_symlink_inside_the_site_is_followed(site_dir: Path) -> None:
+    (site_dir / "drafts").mkdir()
+    shutil.move(site_dir / "content/articles/ferry-strike.md", site_dir / "drafts/ferry-strike.md")
+    (site_dir / "content/articles/ferry-strike.md").symlink_to(site_dir / "drafts/ferry-strike.md")
+    assert run_build(site_dir)[0] == 0
+    assert (site_dir / "output/articles/ferry-strike/index.html").is_file()
+
+
+def test_odd_file_names_never_become_paths(site_dir: Path) -> None:
+    body = "---\ntitle: Odd\ndate: 2024-01-01\n---\nText.\n"
+    for name in ("..md", "a b.md", "Über.md", "x\nnewline.md", "semi;colon.md"):
+        (site_dir / "content/articles" / name).write_text(body, encoding="utf-8")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert "content/articles/a b.md: file name 'a b.md' (used as the slug): 'a b' is not a valid slug: " \
+           "use lowercase ASCII letters, digits and single hyphens (for example 'a-b'); rename the file or " \
+           "add a slug" in lines
+    assert any("'Über' is not a valid slug" in line and "'uber'" in line for line in lines)
+    assert any("'x\\nnewline' is not a valid slug" in line for line in lines)
+    assert not (site_dir / "output").exists()
+    assert sorted(p.name for p in site_dir.parent.iterdir()) == ["site"]
+
+
+def test_two_entities_with_the_same_url_name_both_files(site_dir: Path) -> None:
+    shutil.copy(site_dir / "content/articles/ferry-strike.md", site_dir / "content/articles/ferry-strike-copy.md")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert ("content/articles/ferry-strike.md: slug 'ferry-strike' is also used by "
+            "content/articles/ferry-strike-copy.md: two articles would share the URL articles/ferry-strike/"
+            in lines) or ("content/articles/ferry-strike-copy.md: slug 'ferry-strike' is also used by "
+                          "content/articles/ferry-strike.md: two articles would share the URL "
+                          "articles/ferry-strike/" in lines)
+
+
+def test_sidecar_with_a_script_source_url_is_refused(site_dir: Path) -> None:
+    (site_dir / "seeds").mkdir()
+    (site_dir / "seeds/story.txt").write_text("Storm Hits Lisbon\n\nMarch 3, 2024\n\nThe storm hit Lisbon.\n",
+                                              encoding="utf-8")
+    (site_dir / "seeds/story.yaml").write_text("source_url: 'javascript:alert(1)'\npublisher: yes\n",
+                                               encoding="utf-8")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert "seeds/story.yaml:1: source_url: expected an absolute http(s) URL such as " \
+           "https://example.com/story, got 'javascript:alert(1)'" in lines
+    assert 'seeds/story.yaml:2: publisher: YAML reads yes as true, not as text; put it in quotes: ' \
+           'publisher: "yes"' in lines
+
+
+# --- the command line: no tracebacks, clear exit codes ---------------------------------------------
+
+def test_an_os_error_is_one_line_not_a_traceback(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from generator import content
+
+    def broken(cfg: object) -> object:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(site_dir / "content"))
+
+    monkeypatch.setattr("generator.build.load_content", broken)
+    assert content  # the real loader is untouched for other tests
+    result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {site_dir / 'content'}: Input/output error"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("generator.build.render_site", interrupted)
+    result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
+    assert result.exit_code == 130
+    assert result.output.strip() == "newsgloss: interrupted; the previous output/ was left as it was"
+
+
+def test_content_errors_exit_1_and_usage_errors_exit_2(site_dir: Path) -> None:
+    assert CliRunner().invoke(main, ["build", "--site", str(site_dir), "--output", "/"]).exit_code == 2
+    assert CliRunner().invoke(main, ["build", "--bogus"]).exit_code == 2
+    (site_dir / "site.yaml").write_text("title: yes\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == \
+        'site.yaml:1: title: YAML reads yes as true, not as text; put it in quotes: title: "yes"'
+
+
+def test_build_api_raises_content_error_with_all_problems(site_dir: Path) -> None:
+    for name in ("a", "b", "c"):
+        (site_dir / f"content/articles/{name}.md").write_text(f"---\ntitle: no\ndate: x{name}\n---\n",
+                                                              encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        build(load_config(site_dir))
+    assert len([p for p in info.value.problems if p.level == "error"]) == 6

@@ -175,7 +175,8 @@ def _str_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...
     for i, item in enumerate(value):
         raw = doc.raw.get(f"{key}[{i}]")
         if isinstance(item, str):
-            texts.append(item)
+            if read_text(doc, key, item, problems) is not None:
+                texts.append(item)
         elif raw is not None and not isinstance(item, (list, dict)):
             read = {True: "true", False: "false"}.get(item) if isinstance(item, bool) else repr(item)
             problems.append(doc.problem(key, f"{key}: YAML reads {raw} (item {i + 1}) as {read}, not as "

@@ -135,6 +135,7 @@ def dump_front_matter(data: Mapping[str, Any], body: str) -> str:
 
 _DECIMAL = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _WHOLE = re.compile(r"^[-+]?\d+$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _yaml_kind(value: Any) -> str:
@@ -162,7 +163,12 @@ def read_text(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> st
     date; in a text field that is never what the editor meant, so it is an error, not a guess.
     """
     if isinstance(value, str):
-        return value
+        bad = _CONTROL.search(value)
+        if bad is None:
+            return value
+        problems.append(doc.problem(key, f"{key}: contains the control character U+{ord(bad.group()):04X} "
+                                         f"(written as an escape in quotes); remove it"))
+        return None
     raw = doc.raw.get(key)
     name = key.rsplit(".", 1)[-1]
     if raw is not None and not isinstance(value, (list, dict)):

@@ -70,7 +70,30 @@ class Seed:
     """Chrome lines that were removed."""
 
 
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _controls_to_spaces(text: str, path: str, problems: list[Problem]) -> str:
+    """Replace control characters (invalid in XML, invisible in HTML) by spaces, keeping offsets."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return text
+    line = text.count("\n", 0, found.start()) + 1
+    count = len(_CONTROL.findall(text))
+    problems.append(problem(path, line, f"control character U+{ord(found.group()):04X} "
+                                        f"({count} in the file) replaced by a space", "warning"))
+    return _CONTROL.sub(" ", text)
+
+
 def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """Decode seed bytes: see decode_text; control characters then become spaces (with a warning)."""
+    text, problems = decode_text(data, path)
+    if any(p.level == "error" for p in problems):
+        return text, problems
+    return _controls_to_spaces(text, path, problems), problems
+
+
+def decode_text(data: bytes, path: str) -> tuple[str, list[Problem]]:
     """Decode seed bytes: UTF-8 (BOM removed), UTF-16 with a BOM, else cp1252 with a warning.
 
     NUL bytes (a binary file) and bytes that are neither UTF-8 nor cp1252 are errors naming the offset.

@@ -333,3 +333,100 @@ def test_build_api_raises_content_error_with_all_problems(site_dir: Path) -> Non
     with pytest.raises(ContentError) as info:
         build(load_config(site_dir))
     assert len([p for p in info.value.problems if p.level == "error"]) == 6
+
+
+# --- encodings: whatever the bytes, the same article or a clear error --------------------------------
+
+SEED_TEXT = ("Café Owners in Valparaíso Protest “Unfair” Rents\n\nMarch 3, 2024\n\nBy Ana Muñoz\n\n"
+             "Café owners marched on Monday — again — in Valparaíso.\nThey said rents doubled.\n\n"
+             "The mayor, José Pérez, said talks would continue.\n")
+
+
+def _import_text(tmp_path: Path, name: str, data: bytes) -> tuple[str, list[str]]:
+    from generator.content import Content
+    from generator.importer import import_seed
+    from generator.seeds import read_seed
+
+    site = tmp_path / name
+    (site / "seeds").mkdir(parents=True)
+    seed_path = site / "seeds" / "story.txt"
+    seed_path.write_bytes(data)
+    seed, problems = read_seed(seed_path, site)
+    assert seed is not None, problems
+    article = import_seed(seed, Content().lexicon(), set()).article.text
+    kept = [line for line in article.splitlines() if not line.startswith(("seed_sha256:", "source:"))]
+    return "\n".join(kept), [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("variant", ["lf", "crlf", "cr", "bom-crlf", "utf-16-le", "utf-16-be", "cp1252"])
+def test_every_encoding_and_line_end_gives_the_same_article(tmp_path: Path, variant: str) -> None:
+    reference, _ = _import_text(tmp_path, "reference", SEED_TEXT.encode("utf-8"))
+    data = {
+        "lf": SEED_TEXT.encode("utf-8"),
+        "crlf": SEED_TEXT.replace("\n", "\r\n").encode("utf-8"),
+        "cr": SEED_TEXT.replace("\n", "\r").encode("utf-8"),
+        "bom-crlf": b"\xef\xbb\xbf" + SEED_TEXT.replace("\n", "\r\n").encode("utf-8"),
+        "utf-16-le": "\ufeff".encode("utf-16-le") + SEED_TEXT.encode("utf-16-le"),
+        "utf-16-be": "\ufeff".encode("utf-16-be") + SEED_TEXT.encode("utf-16-be"),
+        "cp1252": SEED_TEXT.encode("cp1252"),
+    }[variant]
+    article, problems = _import_text(tmp_path, variant, data)
+    assert article == reference
+    assert "title: Café Owners in Valparaíso Protest “Unfair” Rents" in article and "\ufeff" not in article
+    if variant == "cp1252":  # a warning that names the file, the line and the first odd byte
+        assert problems == ["seeds/story.txt:1: warning: not UTF-8 (byte 0xe9 at offset 3); read as "
+                            "Windows-1252/Latin-1 (save it as UTF-8 to silence this)"]
+    else:
+        assert problems == []
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"Headline\n\nBody text\n\x00\x01\x02binary", "seeds/story.txt:4: binary file (NUL byte at offset 20); expected text"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "seeds/story.txt:3: binary file (NUL byte at offset 8); expected text"),
+    (b"Headline\r\n\r\nCaf\xc3 \x81 bad\r\n", "seeds/story.txt:3: cannot decode byte 0x81 at offset 17: neither "
+                                             "UTF-8 nor Windows-1252; save the file as UTF-8"),
+], ids=["nul", "png", "undecodable"])
+def test_binary_and_undecodable_seeds_are_clear_errors(built_site: tuple[Path, dict[str, bytes]],
+                                                       data: bytes, message: str) -> None:
+    site, before = built_site
+    (site / "seeds").mkdir(exist_ok=True)
+    (site / "seeds/story.txt").write_bytes(data)
+    code, lines = run_build(site)
+    assert code == 1
+    assert lines == [message, "1 error; nothing was written."]
+    assert tree(site / "output") == before
+    assert not list((site / "content/articles").glob("*story*"))
+
+
+def test_control_characters_become_spaces_with_a_warning(site_dir: Path) -> None:
+    (site_dir / "seeds").mkdir()
+    (site_dir / "seeds/story.txt").write_bytes(b"Storm \x0cHits Lisbon\n\nMarch 3, 2024\n\nThe storm\x1b hit.\n")
+    code, lines = run_build(site_dir)
+    assert code == 0
+    assert "seeds/story.txt:1: warning: control character U+000C (2 in the file) replaced by a space" in lines
+    article = (site_dir / "content/articles/storm-hits-lisbon.md").read_text(encoding="utf-8")
+    assert "title: Storm Hits Lisbon\n" in article and article.endswith("The storm  hit.\n")
+
+
+def test_a_10_mb_seed_builds(tmp_path: Path) -> None:
+    """A whole book pasted as one seed still builds (entity detection dominates the time: ~30 s here)."""
+    import random
+
+    rng = random.Random(10)
+    words = ("the ferry workers said on Monday that talks would resume after a long strike in the harbour "
+             "while the union and the city argued about pay and hours").split()
+    names = ("María López", "the Port Authority", "Valparaíso", "Chile", "John Smith", "Paris")
+    paragraphs, size = [], 0
+    while size < 10_000_000:
+        text = " ".join(rng.choice(words) for _ in range(70)) + f", {rng.choice(names)} said."
+        paragraphs.append(text)
+        size += len(text) + 2
+    site = tmp_path / "site"
+    (site / "seeds").mkdir(parents=True)
+    (site / "seeds/book.txt").write_text("Harbour Strike Enters Its Tenth Week\n\nMarch 3, 2024\n\n"
+                                         + "\n\n".join(paragraphs) + "\n\nThe last paragraph.\n", encoding="utf-8")
+    assert (site / "seeds/book.txt").stat().st_size >= 10_000_000
+    report = build(load_config(site))
+    page = site / "output/articles/harbour-strike-enters-its-tenth-week/index.html"
+    assert report.articles == 1 and page.stat().st_size > 10_000_000
+    assert "The last paragraph." in page.read_text(encoding="utf-8")

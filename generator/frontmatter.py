@@ -86,8 +86,9 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
     """Safely load a YAML mapping; problems name the file and line (offset added)."""
     path = str(path)
     problems: list[Problem] = []
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()  # parsed once: the nodes give lines, then they are built
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -95,12 +96,17 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
         line = (mark.line + 1 if mark else 1) + line_offset
         reason = exc.problem or exc.context or "invalid YAML"
         return None, [problem(path, line, f"invalid YAML: {reason}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        return None, [problem(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed"
+                                          if isinstance(exc.character, int) else f"invalid YAML: {exc.reason}")]
     except yaml.YAMLError as exc:
         return None, [problem(path, 1 + line_offset, f"invalid YAML: {exc}")]
     except RecursionError:
         return None, [problem(path, 1 + line_offset, "invalid YAML: nested too deeply")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -101,7 +101,12 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[Problem]]:
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
             try:
-                return data[len(bom):].decode(codec), []
+                text = data[len(bom):].decode(codec)
+                nul = text.find("\x00")
+                if nul == -1:
+                    return text, []
+                return "", [problem(path, text.count("\n", 0, nul) + 1, f"binary file (NUL character at "
+                                                                        f"offset {nul}); expected text")]
             except UnicodeDecodeError as exc:
                 return "", [problem(path, 0, f"cannot decode bytes at offset {exc.start + len(bom)}: "
                                              f"the file starts like UTF-16 but is not valid UTF-16")]

@@ -45,7 +45,7 @@ class YamlDoc:
 class _Loader(yaml.SafeLoader):
     """yaml.SafeLoader whose impossible dates (`2024-02-30`) are YAML errors with a line, not crashes."""
 
-    def construct_yaml_timestamp(self, node: Node) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: Node) -> Any:
         try:
             return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
         except (ValueError, OverflowError) as exc:

@@ -190,13 +190,13 @@ def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
                 problems.append(doc.problem(key, "date: expected a date YYYY-MM-DD"))
                 continue
             meta[key] = value
-        elif (text := read_text(doc, key, value, problems)) is None:
+        elif (checked := read_text(doc, key, value, problems)) is None:
             continue
-        elif key == "source_url" and not _http_url(text):
+        elif key == "source_url" and not _http_url(checked):
             problems.append(doc.problem(key, f"source_url: expected an absolute http(s) URL such as "
-                                             f"https://example.com/story, got {text!r}"))
+                                             f"https://example.com/story, got {checked!r}"))
         else:
-            meta[key] = text.strip()
+            meta[key] = checked.strip()
     return meta, problems
 
 

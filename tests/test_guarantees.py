@@ -98,6 +98,15 @@ def test_guarantee_3_import_never_overwrites_what_an_editor_wrote(site_dir: Path
     seeds.mkdir()
     (seeds / "quake.txt").write_text("Quake Shakes Lima\n\nMarch 3, 2024\n\nA quake shook Lima in Peru.\n",
                                      encoding="utf-8")
+    # An editor's half-written place file, invalid for now, so the registry cannot know it yet.
+    lima = site_dir / "content/locations/lima.md"
+    lima.write_text("---\nname: Lima\nlat: south\n---\nMy notes on Lima, half done.\n", encoding="utf-8")
+    assert cli("build", "--site", str(site_dir))[0] == 1  # the import ran; the invalid file stopped the build
+    assert lima.read_text(encoding="utf-8").endswith("My notes on Lima, half done.\n")
+    lima.write_text(lima.read_text(encoding="utf-8").replace("lat: south", "lat: -12.05"), encoding="utf-8")
+    shutil.rmtree(site_dir / "content/articles")
+    copy_site(SITES / "minimal", site_dir.parent / "again")
+    shutil.copytree(site_dir.parent / "again/content/articles", site_dir / "content/articles")
     # An editor already has an unrelated article at the slug the import would choose.
     squatter = site_dir / "content/articles/quake-shakes-lima.md"
     squatter.write_text("---\ntitle: Quake Shakes Lima\ndate: 2020-01-01\n---\nThe editor's own piece.\n",
@@ -156,7 +165,9 @@ def test_guarantee_4_text_is_escaped_and_unsafe_links_never_reach_a_page(site_di
     disguises = ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
                  "&#106;avascript:alert(1)", "&#x6A;avascript:alert(1)", "javascript&colon;alert(1)",
                  "%6Aavascript:alert(1)", "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=",
-                 "file:///etc/passwd", "\x01javascript:alert(1)", "java\u200bscript:alert(1)"]
+                 "file:///etc/passwd", "\x01javascript:alert(1)", "java\u200bscript:alert(1)",
+                 "ms-msdt:/id PCWDiagnostic", "view-source:https://example.com", "jar:https://x!/y",
+                 "intent://scan/#Intent;scheme=zxing;end"]
     body = "\n".join(f"[l{i}]({d}) ![i{i}]({d}) [r{i}] <{d}>\n\n[r{i}]: {d}\n" for i, d in enumerate(disguises))
     body += "\n<script>alert('raw')</script> <img src=x onerror=alert(1)> <a href='javascript:x'>a</a>\n"
     (site_dir / "content/articles/hostile.md").write_text(

@@ -316,3 +316,32 @@ def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_
         assert (tree(output) if output.exists() else {}) in (old, new), f"killed at step {kill_at}"
         build()  # the next build cleans up and succeeds
         assert tree(output) == new and leftovers(output) == [], f"killed at step {kill_at}"
+
+
+def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched(
+        site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    assert CliRunner().invoke(main, ["build", "--site", str(site_dir)]).exit_code == 0
+    before = tree(site_dir / "output")
+    real_open = builtins.open
+    calls = {"n": 0}
+
+    def full_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "x" in mode:
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "open", full_disk, raising=False)
+    result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and "Traceback" not in result.output
+    assert lines[0].startswith(f"{site_dir / 'output'}: cannot write the site (")
+    assert lines[0].endswith(f": No space left on device; {site_dir / 'output'} was left as it was")
+    assert tree(site_dir / "output") == before
+    assert leftovers(site_dir / "output") == []

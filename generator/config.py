@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
+from urllib.parse import urlsplit
 
 from generator.errors import ContentError, Problem, problem
 from generator.frontmatter import YamlDoc, load_yaml, read_number, read_text
@@ -153,7 +154,8 @@ def parse_config(doc: YamlDoc, site_dir: Path) -> tuple[SiteConfig, list[Problem
                                                 f"en, pt-BR or zh-Hant"))
         values.pop("language")
     base = values.get("base_url")
-    if base is not None and not base.startswith(("http://", "https://")):
+    if base is not None and (not base.startswith(("http://", "https://")) or not urlsplit(base).netloc
+                             or any(c.isspace() or c in "\"'<>`" for c in base)):
         problems.append(doc.problem("base_url", "base_url: expected an absolute http(s) URL"))
         values.pop("base_url")
     if "base_url" in values and not values["base_url"].endswith("/"):

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, problem
-from generator.frontmatter import load_yaml, read_text, split_front_matter
+from generator.frontmatter import YamlDoc, load_yaml, read_text, split_front_matter
 from generator.urls import outside_site
 
 SEED_SUFFIXES = (".txt", ".md")
@@ -165,17 +165,26 @@ def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
         return {}, []
     shown = str(Path(source).with_suffix(".yaml"))
     try:
-        text = side.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [problem(shown, 0, f"cannot read sidecar: {exc}")]
-    doc, problems = load_yaml(text, shown)
+        data = side.read_bytes()
+    except OSError as exc:
+        return {}, [problem(shown, 0, f"cannot read sidecar: {exc.strerror or exc}")]
+    text, problems = decode_seed(data, shown)
+    if any(p.level == "error" for p in problems):
+        return {}, problems
+    doc, found = load_yaml(text, shown)
+    problems += found
     if doc is None:
         return {}, problems
+    return _checked_meta(doc, SIDECAR_KEYS, "sidecar", problems), problems
+
+
+def _checked_meta(doc: YamlDoc, known: tuple[str, ...], what: str, problems: list[Problem]) -> dict[str, Any]:
+    """The known keys of a sidecar (or a `.md` seed's front matter), each checked like content is."""
     meta: dict[str, Any] = {}
     for key, value in doc.data.items():
-        if key not in SIDECAR_KEYS:
-            problems.append(doc.problem(key, f"unknown sidecar key {key!r} "
-                                             f"(known: {', '.join(SIDECAR_KEYS)})", "warning"))
+        if key not in known:
+            problems.append(doc.problem(key, f"unknown {what} key {key!r} "
+                                             f"(known: {', '.join(known)})", "warning"))
         elif key == "date":
             if isinstance(value, dt.datetime):
                 value = value.date()
@@ -197,7 +206,7 @@ def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
                                              f"https://example.com/story, got {checked!r}"))
         else:
             meta[key] = checked.strip()
-    return meta, problems
+    return meta
 
 
 def split_seed(text: str) -> tuple[str, tuple[str, ...], str | None, dt.date | None, tuple[str, ...]]:
@@ -264,7 +273,7 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
             doc, more = load_yaml(fm, source, 1)
             problems += more
             if doc is not None:
-                meta = {**{k: v for k, v in doc.data.items()}, **meta}
+                meta = {**_checked_meta(doc, ("title", *SIDECAR_KEYS), "seed front matter", problems), **meta}
     headline, paragraphs, byline, date, dropped = split_seed(body)
     if isinstance(meta.get("title"), str) and meta["title"].strip():
         headline = meta["title"].strip()

@@ -430,3 +430,27 @@ def test_a_10_mb_seed_builds(tmp_path: Path) -> None:
     page = site / "output/articles/harbour-strike-enters-its-tenth-week/index.html"
     assert report.articles == 1 and page.stat().st_size > 10_000_000
     assert "The last paragraph." in page.read_text(encoding="utf-8")
+
+
+def test_a_markdown_seed_front_matter_is_checked_like_a_sidecar(site_dir: Path) -> None:
+    (site_dir / "seeds").mkdir()
+    (site_dir / "seeds/story.md").write_text(
+        "---\ntitle: yes\nsource_url: 'vbscript:msgbox(1)'\ncolour: red\n---\nStorm Hits Lisbon\n\n"
+        "March 3, 2024\n\nThe storm hit Lisbon.\n", encoding="utf-8")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert lines[:3] == [
+        'seeds/story.md:2: title: YAML reads yes as true, not as text; put it in quotes: title: "yes"',
+        "seeds/story.md:3: source_url: expected an absolute http(s) URL such as https://example.com/story, "
+        "got 'vbscript:msgbox(1)'",
+        "seeds/story.md:4: warning: unknown seed front matter key 'colour' (known: title, date, source_url, "
+        "byline, publisher)"]
+
+
+@pytest.mark.parametrize("base", ['https://example.com/"><script>alert(1)</script>', "https:///nohost",
+                                  "javascript://example.com/%0aalert(1)", "https://exa mple.com/"])
+def test_base_url_must_be_a_plain_absolute_url(site_dir: Path, base: str) -> None:
+    (site_dir / "site.yaml").write_text(f"title: T\nbase_url: '{base}'\n", encoding="utf-8")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert lines[0] == "site.yaml:2: base_url: expected an absolute http(s) URL"

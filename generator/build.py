@@ -15,6 +15,7 @@ from generator.content import Content, load_content
 from generator.detect import KnownEntity, Lexicon
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import import_seed, save
+from generator.linkcheck import check_body_links
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import GROUPS, MentionIndex, Site, build_site, index_mentions, page_path
@@ -175,14 +176,30 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
     if errors_in(problems):
         raise ContentError(problems)
     files = render_site(site, index, bodies, entity_bodies, cfg, theme)
+
+    def verify(written: list[str]) -> None:
+        broken = check_body_links(_body_pages(site, bodies, entity_bodies), written)
+        if errors_in(broken):
+            raise ContentError([*problems, *broken])
+
     try:
-        report = write_site(files, cfg.output_dir, cfg.site_dir)
+        report = write_site(files, cfg.output_dir, cfg.site_dir, verify)
     except TemplateError as exc:
         raise ContentError([*problems, _template_problem(exc)]) from None
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     return BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
                        time.perf_counter() - started, tuple(imported), tuple(problems))
+
+
+def _body_pages(site: Site, bodies: Mapping[str, AnnotatedBody], entity_bodies: Mapping[str, AnnotatedBody]
+                ) -> Iterator[tuple[str, str, str]]:
+    """(source file, page, body HTML) of every published Markdown body, for the link check."""
+    for article in site.articles:
+        yield article.body.path, str(page_path("articles", article.slug)), str(bodies[article.slug].html)
+    for group in GROUPS:
+        for slug, entity in (site.actors if group == "actors" else site.locations).items():
+            yield entity.body.path, str(page_path(group, slug)), str(entity_bodies[f"{group}/{slug}"].html)
 
 
 def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:

@@ -66,3 +66,28 @@ def check_folder(output: Path) -> list[Problem]:
     files = [p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()]
     pages = {f: (output / f).read_text(encoding="utf-8") for f in files if f.endswith(".html")}
     return check_links(pages, files)
+
+
+def check_body_links(bodies: Iterable[tuple[str, str, str]], files: Iterable[str]) -> list[Problem]:
+    """Links written in Markdown bodies must lead to a file of the site (SPEC §7.8).
+
+    `bodies` holds (source file, output page, rendered body HTML); only relative links are checked
+    (their page part; anchors inside bodies are checked by `newsgloss check`).
+    """
+    existing = set(files)
+    problems: list[Problem] = []
+    for source, page, html in bodies:
+        base = PurePosixPath(page).parent
+        for link, _ in scan_html(html)[1]:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("//") or not parts.path:
+                continue
+            target = normpath(str(base / unquote(parts.path)))
+            if target.endswith("/") or parts.path.endswith("/"):
+                target = target.rstrip("/") + "/index.html"
+            elif target not in existing and f"{target}/index.html" in existing:
+                target = f"{target}/index.html"
+            if target.startswith("../") or target not in existing:
+                problems.append(problem(source, 0, f"link {link!r} leads to {target}, which the built site "
+                                                   f"does not have"))
+    return sorted(set(problems))

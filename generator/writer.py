@@ -7,7 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Callable, Iterable
 
 from generator.errors import UsageProblem
 from generator.render import RenderedFile
@@ -190,9 +190,11 @@ def _cannot_write(exc: OSError, output: Path) -> OutputError:
     return OutputError(f"cannot write the site{where}: {why}; {output} was left as it was")
 
 
-def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path) -> WriteReport:
+def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path,
+               verify: Callable[[list[str]], None] | None = None) -> WriteReport:
     """Write every file into a staging folder, then switch it in place of `output` atomically.
 
+    `verify`, given the list of files written, may raise to stop the switch.
     On any failure (an exception from the file stream, a full disk, Ctrl-C) the staging folder is
     removed and `output` is left exactly as it was. A build killed outright leaves at most a staging
     folder and a set-aside `.old` folder, which the next build cleans up (`recover`) before it starts.
@@ -205,6 +207,8 @@ def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path) -> W
         staging.mkdir(parents=True)
         (staging / MANIFEST).write_text(_manifest(()), encoding="utf-8")
         written = _fill(staging, files)
+        if verify is not None:  # the last word before the switch: may raise to keep the old site
+            verify(written)
         (staging / MANIFEST).write_text(_manifest(written), encoding="utf-8")
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -345,3 +345,57 @@ def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched
     assert lines[0].endswith(f": No space left on device; {site_dir / 'output'} was left as it was")
     assert tree(site_dir / "output") == before
     assert leftovers(site_dir / "output") == []
+
+
+_KILLED_BUILD = """
+import os, signal, sys, builtins
+from pathlib import Path
+what, n = sys.argv[2], int(sys.argv[3])
+count = {"n": 0}
+def kill_at_nth(fn):
+    def wrapped(*args, **kwargs):
+        if what != "open" or any(c in str(args[1] if len(args) > 1 else kwargs.get("mode", "r")) for c in "wx"):
+            count["n"] += 1
+            if count["n"] == n:
+                os.kill(os.getpid(), signal.SIGKILL)  # a real SIGKILL: no cleanup code runs
+        return fn(*args, **kwargs)
+    return wrapped
+import generator.writer as writer
+if what in ("rename", "rmdir"):
+    setattr(os, what, kill_at_nth(getattr(os, what)))
+else:
+    writer.open = kill_at_nth(builtins.open)
+from generator.build import build
+from generator.config import load_config
+build(load_config(Path(sys.argv[1])))
+"""
+
+
+@pytest.mark.parametrize("what, n", [("open", 3), ("rename", 1), ("rename", 2), ("rmdir", 1)],
+                         ids=["mid-write", "before-setting-aside", "between-the-renames", "removing-the-old-site"])
+def test_a_real_build_killed_with_sigkill_is_recovered_by_the_next_build(site_dir: Path, what: str, n: int) -> None:
+    import subprocess
+    import sys
+
+    from generator.build import build
+    from generator.config import load_config
+    from tests.conftest import REPO
+
+    build(load_config(site_dir))
+    old = tree(site_dir / "output")
+    article = site_dir / "content/articles/ferry-strike.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    child = subprocess.run([sys.executable, "-c", _KILLED_BUILD, str(site_dir), what, str(n)], cwd=REPO,
+                           capture_output=True, timeout=300)
+    assert child.returncode == -9, child.stderr.decode()
+    output = site_dir / "output"
+    if (what, n) == ("rename", 2):  # killed between the two renames: the old site is set aside whole
+        assert not output.exists() and tree(output.with_name(".output.old")) == old
+    elif what == "rmdir":  # killed while deleting the old site: the new one is already in place
+        assert b"A late correction." in tree(output)["articles/ferry-strike/index.html"]
+        assert output.with_name(".output.old").exists()
+    else:
+        assert tree(output) == old
+    build(load_config(site_dir))
+    assert b"A late correction." in tree(output)["articles/ferry-strike/index.html"]
+    assert leftovers(output) == []

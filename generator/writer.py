@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from generator.errors import UsageProblem
 from generator.render import RenderedFile
@@ -201,6 +208,36 @@ def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path,
     """
     output = Path(os.path.abspath(output))
     check_output_dir(output, site_dir)
+    with _exclusive(output):
+        return _write_locked(files, output, verify)
+
+
+@contextmanager
+def _exclusive(output: Path) -> Iterator[None]:
+    """Hold a lock beside `output` so two builds (a `serve` and a `build`) never share a staging folder.
+
+    The lock file stays (like Hugo's .hugo_build.lock); the lock itself ends with the process.
+    """
+    if fcntl is None:  # pragma: no cover - Windows: no advisory locks here
+        yield
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.with_name(f".newsgloss-{output.name}.lock"), "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            raise OutputError(f"another newsgloss build is writing {output} right now; "
+                              f"{output} was left as it was (try again when it is done)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _write_locked(files: Iterable[RenderedFile], output: Path,
+                  verify: Callable[[list[str]], None] | None) -> WriteReport:
     recover(output)
     staging = _staging(output)
     try:

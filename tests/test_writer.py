@@ -399,3 +399,19 @@ def test_a_real_build_killed_with_sigkill_is_recovered_by_the_next_build(site_di
     build(load_config(site_dir))
     assert b"A late correction." in tree(output)["articles/ferry-strike/index.html"]
     assert leftovers(output) == []
+
+
+def test_a_second_build_writing_the_same_output_waits_its_turn_with_a_clear_error(
+        built_once: tuple[Path, dict[str, bytes]], site: Path) -> None:
+    import fcntl
+
+    output, before = built_once
+    lock = output.with_name(".newsgloss-output.lock")
+    assert lock.is_file()  # left in place, like Hugo's .hugo_build.lock
+    with open(lock, "a", encoding="utf-8") as other:  # another build (say `serve`) is writing right now
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(OutputError, match="another newsgloss build is writing"):
+            write_site(site_files("new"), output, site)
+        assert tree(output) == before and leftovers(output) == []
+    write_site(site_files("new"), output, site)  # once it is done, the next build goes ahead
+    assert tree(output) != before

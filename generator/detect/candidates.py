@@ -9,9 +9,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.detect.gazetteer import lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -47,7 +48,10 @@ def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
         a += 1
     while a < b and not words[a][:1].isalnum():
         a += 1
-    while a < b and (words[b - 1] in ("'s", "’s", "'S", "’S") or not words[b - 1][-1:].isalnum() and words[b - 1][-1:] != "."):
+    while a < b and (
+        words[b - 1] in ("'s", "’s", "'S", "’S", ".")
+        or not words[b - 1][-1:].isalnum() and words[b - 1][-1:] != "."
+    ):
         b -= 1
     return a, b
 
@@ -55,15 +59,20 @@ def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
 
+def _is_link(word: str) -> bool:
+    return bool(_INITIAL.match(word)) or word.lower() in NAME_PARTICLES or bool(ARABIC_ARTICLE.match(word))
+
+
 def _merge_initials(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Join "Antony" + "J." + "Blinken" when the tagger split a name at a middle initial."""
+    """Join "Antony" + "J." + "Blinken" or "Ursula" + "von der" + "Leyen" when the tagger
+    split a name at a middle initial or a particle."""
     out: list[tuple[int, int, str]] = []
     for a, b, typ in spans:
-        if out and typ == "PER" and out[-1][2] == "PER":
+        if out and out[-1][2] == typ or (out and typ == "PER" and _is_link(words[a])):
             gap = words[out[-1][1] : a]
-            joined = not gap and (_INITIAL.match(words[a]) or _INITIAL.match(words[out[-1][1] - 1]))
-            if joined or (0 < len(gap) <= 2 and all(_INITIAL.match(w) for w in gap)):
-                out[-1] = (out[-1][0], b, typ)
+            joined = not gap and (_is_link(words[a]) or _is_link(words[out[-1][1] - 1]))
+            if joined or (0 < len(gap) <= 3 and all(_is_link(w) for w in gap)):
+                out[-1] = (out[-1][0], b, "PER" if typ == "PER" or out[-1][2] == "PER" else typ)
                 continue
         out.append((a, b, typ))
     return out
@@ -83,7 +92,7 @@ def _split_and(words: Sequence[str], a: int, b: int, typ: str, seen: set[str]) -
 def _is_noise(words: Sequence[str]) -> bool:
     """True for spans made only of function, calendar or title words."""
     return all(
-        w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or is_title_word(w) or w in HONORIFICS
+        w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or w.lower() in NAME_PARTICLES or is_title_word(w) or w in HONORIFICS
         or not any(ch.isalpha() for ch in w)
         for w in words
     )
@@ -137,3 +146,34 @@ def apply_registry(
         and not any(c.start < d.end and d.start < c.end for d in known)
     ]
     return sorted(kept + known, key=lambda c: c.start)
+
+
+def confirm_headline(found: list[Candidate], headline: Sentence) -> list[Candidate]:
+    """Keep a Title Case headline's spans only where the body names the same thing.
+
+    In "… Clash at Brussels Summit" every word is capitalised, so the tagger cannot tell
+    "Summit" from a name; the body can. A span shrinks to its longest part the body (or
+    the gazetteer) confirms, matched case-insensitively, or is dropped.
+    """
+    body = {c.text.lower() for c in found if c.sentence != 0}
+    body |= {w for c in found if c.sentence != 0 and c.kind == "person" for w in c.text.lower().split()}
+    out: list[Candidate] = []
+    for c in found:
+        if c.sentence != 0:
+            out.append(c)
+            continue
+        best = None
+        for size in range(c.last - c.first, 0, -1):
+            for a in range(c.first, c.last - size + 1):
+                words = headline.words[a : a + size]
+                phrase = " ".join(words).lower()
+                if phrase in body or (c.kind == "location" and lookup(" ".join(words))):
+                    best = (a, a + size)
+                    break
+            if best:
+                break
+        if best:
+            a, b = best
+            start, end = headline.spans[a][0], headline.spans[b - 1][1]
+            out.append(Candidate(start, end, c.text[start - c.start : end - c.start], c.kind, 0, a, b))
+    return out

@@ -77,8 +77,15 @@ def harmonise_kinds(cands: Sequence[Candidate]) -> list[Candidate]:
 def _person_key(c: Candidate, fulls: dict[str, list[str]], lexicon: Lexicon) -> tuple[str, KnownEntity | None]:
     words = words_of(c.text)
     if len(words) > 1:
-        same = [k for k, ws in fulls.items() if ws[0] == words[0] and ws[-1] == words[-1]]
-        return (max(same, key=len) if same else c.text), None
+        low = [w.lower() for w in words]
+        same = [
+            k for k, ws in fulls.items()
+            if [w.lower() for w in ws[-len(low) :]] == low
+            or (ws[0].lower() == low[0] and ws[-1].lower() == low[-1])
+        ]
+        longest = max((len(k) for k in same), default=0)
+        best = sorted({k for k in same if len(k) == longest})
+        return (best[0] if len(best) == 1 else c.text), None
     surname = words[0]
     matches = [k for k, ws in fulls.items() if ws[-1] == surname]
     if len(matches) == 1:
@@ -105,7 +112,7 @@ def _org_key(c: Candidate, orgs: Sequence[Candidate]) -> str:
 
 
 def _place_key(c: Candidate) -> str:
-    place = lookup(c.text)
+    place = lookup(c.text) or (lookup(c.text.title()) if c.text.isupper() else None)
     if place is not None:
         return place.name
     words = c.text.split()

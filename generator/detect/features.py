@@ -7,13 +7,16 @@ the two always agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.detect.gazetteer import token_index
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65536)
 def shape(word: str) -> str:
     """`Blinken` -> `Xx`, `C.I.A.` -> `X.X.X.`, `1996-08-30` -> `d-d-d`."""
     out = []
@@ -29,6 +32,7 @@ def shape(word: str) -> str:
     return _SHAPE_RUNS.sub(r"\1", "".join(out))
 
 
+@lru_cache(maxsize=65536)
 def word_class(word: str) -> str:
     """A coarse case class: upper, title, lower, mixed, digit or punct."""
     if not any(ch.isalpha() for ch in word):
@@ -90,8 +94,13 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
     return marks
 
 
-def sentence_features(words: list[str], caps: bool, ctx: DocContext) -> list[list[str]]:
-    """Static features of every token of one sentence (tag history is added by the tagger)."""
+def sentence_features(
+    words: list[str], caps: bool, ctx: DocContext, needed: Sequence[bool]
+) -> list[list[str]]:
+    """Static features of the `needed` tokens of one sentence (others get []).
+
+    Tag history is added by the tagger.
+    """
     lowers = [w.lower() for w in words]
     shapes = [shape(w) for w in words]
     classes = [word_class(w) for w in words]
@@ -100,6 +109,9 @@ def sentence_features(words: list[str], caps: bool, ctx: DocContext) -> list[lis
     pad_l = ["<s>", "<s2>"]
     out: list[list[str]] = []
     for i, w in enumerate(words):
+        if not needed[i]:
+            out.append([])
+            continue
         lw, sh, cl = lowers[i], shapes[i], classes[i]
         prev = lowers[i - 1] if i else pad_l[0]
         prev2 = lowers[i - 2] if i > 1 else pad_l[1]

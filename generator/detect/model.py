@@ -104,11 +104,12 @@ def tag_document(
     out: list[list[int]] = [[] for _ in sentences]
     for k in order:
         words = list(sentences[k])
-        static = sentence_features(words, caps[k], ctx)
+        needed = [_needs_model(words, i) for i in range(len(words))]
+        static = sentence_features(words, caps[k], ctx, needed)
         tags: list[int] = []
         prev = prev2 = 0
         for i, w in enumerate(words):
-            if not _needs_model(words, i):
+            if not needed[i]:
                 t = 0
             else:
                 lower = w.lower()

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from generator.detect.candidates import Candidate, apply_registry, from_tags
+from generator.detect.candidates import Candidate, apply_registry, confirm_headline, from_tags
 from generator.detect.coref import Cluster, acronym_key, cluster, words_of
 from generator.detect.features import is_caps_line
 from generator.detect.gazetteer import lookup
 from generator.detect.model import tag_document
 from generator.detect.registry import index_lexicon
-from generator.detect.titles import appositive_role, leading_title, preceding_appositive
+from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, appositive_role, leading_title, preceding_appositive
 from generator.detect.tokens import Sentence, split_sentences
 from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
 from generator.urls import slugify
@@ -34,6 +34,7 @@ _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "�
 _LONG_DOTTED = re.compile(r"^(?:[A-Z]\.){3,}$")
 
 
+
 def _wire_form(word: str) -> str:
     """Write a word as Reuters (the training text) does: ASCII quotes, `C.I.A.` as `CIA`."""
     if _LONG_DOTTED.match(word):
@@ -41,10 +42,26 @@ def _wire_form(word: str) -> str:
     return word.translate(_TYPOGRAPHY)
 
 
-def model_view(sentence: Sentence) -> list[str]:
-    """The words as the tagger reads them: Title Case headlines in capitals, like wire headlines."""
-    words = [_wire_form(w) for w in sentence.words]
-    if is_title_case(sentence.words):
+def _lift_particles(words: list[str]) -> list[str]:
+    """ "Ursula von der Leyen" -> "Ursula Von Der Leyen" for the tagger, which learnt names
+    from Reuters copy where particles are rare; the text itself is never changed."""
+    out = list(words)
+    for i, w in enumerate(words):
+        if ARABIC_ARTICLE.match(w) and i and words[i - 1][:1].isupper():
+            out[i] = w[:1].upper() + w[1:]
+        elif w in NAME_PARTICLES and i and words[i - 1][:1].isupper():
+            j = i
+            while j < len(words) and words[j] in NAME_PARTICLES:
+                j += 1
+            if j < len(words) and words[j][:1].isupper() and words[j].isalpha():
+                out[i] = w.capitalize()
+    return out
+
+
+def model_view(sentence: Sentence, headline: bool) -> list[str]:
+    """The words as the tagger reads them: a Title Case headline in capitals, like wire headlines."""
+    words = _lift_particles([_wire_form(w) for w in sentence.words])
+    if headline and is_title_case(sentence.words):
         return [w.upper() for w in words]
     return words
 
@@ -52,8 +69,12 @@ def model_view(sentence: Sentence) -> list[str]:
 def run(text: str, lexicon: Lexicon) -> Detection:
     """Find, resolve and describe every named person, organisation and place in `text`."""
     sentences = split_sentences(text)
-    tags = tag_document([model_view(s) for s in sentences])
-    cands = apply_registry(text, sentences, from_tags(text, sentences, tags), index_lexicon(lexicon))
+    views = [model_view(s, k == 0) for k, s in enumerate(sentences)]
+    tags = tag_document(views)
+    found = from_tags(text, sentences, tags)
+    if sentences and views[0] != list(sentences[0].words) and is_title_case(sentences[0].words):
+        found = confirm_headline(found, sentences[0])
+    cands = apply_registry(text, sentences, found, index_lexicon(lexicon))
     clusters = cluster(cands, lexicon)
     return _detection(clusters, sentences)
 
@@ -66,6 +87,8 @@ def canonical_name(c: Cluster) -> str:
     if c.kind == "location":
         place = lookup(c.key)
         return place.name if place is not None else c.key
+    if any(not t.isupper() for t in texts):
+        texts = [t for t in texts if not t.isupper()]
     if c.kind == "organisation":
         full = [t for t in texts if acronym_key(t) is None]
         return max(full, key=lambda t: (len(t.split()), len(t))) if full else texts[0]
@@ -79,6 +102,8 @@ def _role(c: Cluster, sentences: Sequence[Sentence]) -> str | None:
         words = sentences[m.sentence].words
         before, after = words[: m.first], words[m.last :]
         role = leading_title(before) or appositive_role(after) or preceding_appositive(before)
+        if role and role.isupper():
+            role = None
         if role:
             return role
     return None

@@ -6,10 +6,14 @@ that are capitalised without being names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+NAME_PARTICLES = frozenset("von van der den de da di del della du la le dos das ter ten zu bin ibn".split())
+ARABIC_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|ar|as|ash|at|az|ed|bin|ibn|abu|abd)-[A-Z]")
+
 HONORIFICS = frozenset(
-    "Mr. Mrs. Ms. Miss Mr Mrs Ms Dr. Dr Prof. Sir Dame Lord Lady Messrs. Mme. M. Herr Sra. Sr.".split()
+    "Mr. Mrs. Ms. Miss Mr Mrs Ms Dr. Dr Prof. Sir Dame Lord Lady Messrs. Mme. Herr Sra. Sr.".split()
 )
 # Words that make up titles and roles ("Secretary of State", "Prime Minister").
 TITLE_WORDS = frozenset(
@@ -85,16 +89,21 @@ def appositive_role(words: Sequence[str]) -> str | None:
         phrase.append(w)
     else:
         return None
-    if phrase and any(w.lower() in ROLE_NOUNS for w in phrase) and len(phrase) <= 6:
+    if phrase and any(w.lower() in ROLE_NOUNS for w in phrase) and len(phrase) <= 8:
         return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")
     return None
 
 
 def preceding_appositive(words: Sequence[str]) -> str | None:
     """The role in "A member of the war cabinet, Benny Gantz": the phrase opening the sentence."""
-    if len(words) < 4 or words[-1] != "," or words[0] not in ("A", "An", "The"):
+    if len(words) < 3 or words[-1] != ",":
         return None
-    phrase = [w for w in words[1:-1] if w not in HONORIFICS]
-    if "," in phrase or len(phrase) > 8 or phrase[0].lower() not in ROLE_NOUNS:
+    starts = [i for i in range(max(0, len(words) - 10), len(words) - 2) if words[i].lower() in ("a", "an", "the")]
+    if not starts:
+        return None
+    phrase = [w for w in words[starts[-1] + 1 : -1] if w not in HONORIFICS]
+    if any(not w[:1].isalnum() and w not in ("’s", "'s") for w in phrase):
+        return None
+    if not any(w.lower() in ROLE_NOUNS for w in phrase):
         return None
     return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")

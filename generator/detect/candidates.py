@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.detect.gazetteer import lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import ORG_HEADS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -108,6 +108,11 @@ def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[
     for k, sentence in enumerate(sentences):
         spans = [p for a, b, typ in per_sentence[k] for p in _split_and(sentence.words, a, b, typ, seen)]
         for a, b, typ in spans:
+            place = lookup(" ".join(sentence.words[a:b])) if typ == "MISC" else None
+            if place is not None and place.place_type in ("region", "continent"):
+                typ = "LOC"  # "a Middle East tour": a region used as a modifier is still a place
+            elif typ == "MISC" and b - a > 1 and sentence.words[b - 1].lower() in ORG_HEADS:
+                typ = "ORG"  # "Republican People's Party": named by its head noun
             kind = KIND_OF_TYPE.get(typ)
             if kind is None:
                 continue

@@ -94,6 +94,20 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
     return marks
 
 
+WORD_FEATURES = 9
+"""The first WORD_FEATURES features of a token depend on the word alone (scorers cache them)."""
+
+
+@lru_cache(maxsize=65536)
+def _word_features(w: str) -> tuple[str, ...]:
+    """Features of the word alone (cached: words repeat)."""
+    lw = w.lower()
+    return (
+        "b", "w=" + w, "l=" + lw, "p3=" + lw[:3], "s2=" + lw[-2:], "s3=" + lw[-3:],
+        "s4=" + lw[-4:], "sh=" + shape(w), "c=" + word_class(w),
+    )
+
+
 def sentence_features(
     words: list[str], caps: bool, ctx: DocContext, needed: Sequence[bool]
 ) -> list[list[str]]:
@@ -120,15 +134,7 @@ def sentence_features(
         psh = shapes[i - 1] if i else "<s>"
         nsh = shapes[i + 1] if i + 1 < n else "</s>"
         f = [
-            "b",
-            "w=" + w,
-            "l=" + lw,
-            "p3=" + lw[:3],
-            "s2=" + lw[-2:],
-            "s3=" + lw[-3:],
-            "s4=" + lw[-4:],
-            "sh=" + sh,
-            "c=" + cl,
+            *_word_features(w),
             "l-1=" + prev,
             "l+1=" + nxt,
             "l-2=" + prev2,

@@ -109,10 +109,14 @@ def _role(c: Cluster, sentences: Sequence[Sentence]) -> str | None:
     return None
 
 
+def _full_form(text: str, kind: str) -> bool:
+    """People's aliases are full names ("Antony Blinken"), never surnames ("von der Leyen")."""
+    words = words_of(text)
+    return kind != "person" or (len(words) > 1 and words[0].lower() not in NAME_PARTICLES)
+
+
 def _guess(c: Cluster, name: str, slug: str, sentences: Sequence[Sentence]) -> EntityGuess:
-    aliases = sorted(
-        {m.text for m in c.members if m.text != name and (c.kind != "person" or " " in m.text)}
-    )
+    aliases = sorted({m.text for m in c.members if m.text != name and _full_form(m.text, c.kind)})
     if c.known is not None:
         aliases = sorted(set(aliases) | set(c.known.aliases))
     place = lookup(name) if c.kind == "location" else None

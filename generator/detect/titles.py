@@ -107,3 +107,12 @@ def preceding_appositive(words: Sequence[str]) -> str | None:
     if not any(w.lower() in ROLE_NOUNS for w in phrase):
         return None
     return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")
+
+# Head nouns that make a name an organisation ("… People's Party", "… Security Council").
+ORG_HEADS = frozenset(
+    """party council union association committee commission bank ministry agency
+    corporation corp. corp inc. inc ltd. ltd plc group federation organisation organization
+    front movement court university institute foundation fund authority department
+    office parliament assembly congress senate army navy police board
+    company co. airlines airways brigade brigades""".split()
+)

@@ -9,10 +9,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.detect.gazetteer import lookup
+from generator.detect.gazetteer import demonyms, lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import ORG_HEADS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -46,6 +46,14 @@ def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
     words = sentence.words
     while a < b and (words[a] in HONORIFICS or (kind == "person" and is_title_word(words[a]) and b - a > 1)):
         a += 1
+    if kind == "person":
+        # "Lib Dem leader Charles Kennedy", "Kenyan Susan Chepkemei": the name follows.
+        for j in range(b - 2, a - 1, -1):
+            if words[j] in HONORIFICS or (words[j].islower() and words[j] in ROLE_NOUNS | TITLE_WORDS):
+                a = j + 1
+                break
+        while b - a > 1 and words[a] in demonyms():
+            a += 1
     while a < b and not words[a][:1].isalnum():
         a += 1
     while a < b and (
@@ -89,8 +97,33 @@ def _split_and(words: Sequence[str], a: int, b: int, typ: str, seen: set[str]) -
     return [(x, y, typ) for x, y, part in ((a, k, left), (k + 1, b, right)) if part in seen and x < y]
 
 
+def _split_at_honorific(words: Sequence[str], a: int, b: int, typ: str) -> list[tuple[int, int, str]]:
+    """ "Tory Treasurer Lord Ashcroft" -> "Tory Treasurer" + the person "Ashcroft"."""
+    for k in range(a + 1, b - 1):
+        if words[k] in HONORIFICS and words[k + 1][:1].isupper():
+            j = k
+            while j > a and is_title_word(words[j - 1]):
+                j -= 1
+            left = [(a, j, typ)] if typ != "PER" and j > a else []
+            return left + [(k + 1, b, "PER")]
+    return [(a, b, typ)]
+
+
+def _common_word(word: str, lower_seen: set[str]) -> bool:
+    """A capitalised word the article also writes in lower case ("Office" / "office")."""
+    low = word.lower()
+    return word != low and low in lower_seen and lookup(word) is None
+
+
+def _is_country_code(word: str) -> bool:
+    place = lookup(word) if word.replace(".", "").isupper() else None
+    return place is not None and place.place_type == "country"
+
+
 def _is_noise(words: Sequence[str]) -> bool:
-    """True for spans made only of function, calendar or title words."""
+    """True for spans made only of function, calendar or title words, or a nationality."""
+    if len(words) == 1 and words[0] in demonyms():
+        return True
     return all(
         w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or w.lower() in NAME_PARTICLES or is_title_word(w) or w in HONORIFICS
         or not any(ch.isalpha() for ch in w)
@@ -104,20 +137,28 @@ def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[
     seen = {
         " ".join(s.words[a:b]) for s, spans in zip(sentences, per_sentence) for a, b, typ in spans if typ != "MISC"
     }
+    lower_seen = {w for s in sentences for w in s.words if w.islower()}
     out: list[Candidate] = []
     for k, sentence in enumerate(sentences):
         spans = [p for a, b, typ in per_sentence[k] for p in _split_and(sentence.words, a, b, typ, seen)]
+        spans = [p for a, b, typ in spans for p in _split_at_honorific(sentence.words, a, b, typ)]
         for a, b, typ in spans:
             place = lookup(" ".join(sentence.words[a:b])) if typ == "MISC" else None
             if place is not None and place.place_type in ("region", "continent"):
                 typ = "LOC"  # "a Middle East tour": a region used as a modifier is still a place
             elif typ == "MISC" and b - a > 1 and sentence.words[b - 1].lower() in ORG_HEADS:
                 typ = "ORG"  # "Republican People's Party": named by its head noun
+            elif sentence.words[a] in HONORIFICS and b - a > 1 or (a and sentence.words[a - 1] in HONORIFICS):
+                typ = "PER"  # "Lord Ashcroft", "Mr. Blinken": an honorific makes a person
+            elif b - a == 1 and _is_country_code(sentence.words[a]):
+                typ = "LOC"  # "US", "UK": never the organisation the tagger may take them for
             kind = KIND_OF_TYPE.get(typ)
             if kind is None:
                 continue
             a, b = _trim(sentence, a, b, kind)
             if a >= b or _is_noise(sentence.words[a:b]):
+                continue
+            if b - a == 1 and _common_word(sentence.words[a], lower_seen):
                 continue
             start, end = sentence.spans[a][0], sentence.spans[b - 1][1]
             out.append(Candidate(start, end, text[start:end], kind, k, a, b))

@@ -29,7 +29,18 @@ TITLE_WORDS = frozenset(
     president-elect crown acting former first lady secretary-general undersecretary
     assistant associate national security adviser advisor special counsel detective
     constable sheriff councillor councilman councilwoman alderman congressman congresswoman
-    dean professor prof. dr. doctor reverend rev. father brother sister saint""".split()
+    dean professor prof. dr. doctor reverend rev. father brother sister saint treasurer""".split()
+)
+# Title words that are a title by themselves ("President"), unlike modifiers ("National").
+CORE_TITLES = frozenset(
+    """president minister secretary chancellor premier king queen prince princess pope
+    cardinal archbishop bishop rabbi imam sheikh emir sultan general gen admiral adm colonel
+    col lieutenant lt major maj captain capt sergeant sgt commander cmdr senator sen
+    representative rep governor gov mayor judge justice ambassador envoy director chairman
+    chairwoman spokesman spokeswoman spokesperson leader coach manager attorney officer
+    commissioner inspector superintendent speaker whip president-elect secretary-general
+    undersecretary adviser advisor counsel detective constable sheriff councillor
+    congressman congresswoman dean professor prof dr doctor reverend rev father treasurer""".split()
 )
 ROLE_NOUNS = frozenset(
     """president minister secretary chancellor premier king queen director chairman
@@ -73,6 +84,8 @@ def leading_title(words: Sequence[str]) -> str | None:
     kept = [w for w in words[i:] if w not in HONORIFICS]
     if not kept or not any(w[:1].isupper() for w in kept):
         return None
+    if not any(w.lower().rstrip(".") in CORE_TITLES for w in kept):
+        return None  # "National" alone is a modifier, not a title
     if len(kept) == 1 and kept[0].lower() in ("former", "acting", "first", "deputy", "chief", "state"):
         return None
     return " ".join(kept)

@@ -44,7 +44,7 @@ def word_class(word: str) -> str:
     return "lower" if word.islower() else "mixed"
 
 
-def is_caps_line(words: tuple[str, ...] | list[str]) -> bool:
+def is_caps_line(words: Sequence[str]) -> bool:
     """True for a sentence written in capitals (a wire headline or dateline)."""
     letters = [w for w in words if any(ch.isalpha() for ch in w)]
     return bool(letters) and all(not any(ch.islower() for ch in w) for w in letters)

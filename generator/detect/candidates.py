@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.detect.gazetteer import demonyms, lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import COMMON_ACRONYMS, ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -122,7 +122,7 @@ def _is_country_code(word: str) -> bool:
 
 def _is_noise(words: Sequence[str]) -> bool:
     """True for spans made only of function, calendar or title words, or a nationality."""
-    if len(words) == 1 and words[0] in demonyms():
+    if len(words) == 1 and (words[0] in demonyms() or words[0] in COMMON_ACRONYMS or len(words[0]) == 1):
         return True
     return all(
         w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or w.lower() in NAME_PARTICLES or is_title_word(w) or w in HONORIFICS
@@ -150,6 +150,8 @@ def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[
                 typ = "ORG"  # "Republican People's Party": named by its head noun
             elif sentence.words[a] in HONORIFICS and b - a > 1 or (a and sentence.words[a - 1] in HONORIFICS):
                 typ = "PER"  # "Lord Ashcroft", "Mr. Blinken": an honorific makes a person
+            elif b - a == 1 and sentence.words[b:b + 1] == ("administration",):
+                typ = "PER"  # "the Bush administration"
             elif b - a == 1 and _is_country_code(sentence.words[a]):
                 typ = "LOC"  # "US", "UK": never the organisation the tagger may take them for
             kind = KIND_OF_TYPE.get(typ)

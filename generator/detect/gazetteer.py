@@ -79,7 +79,9 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "Burma": "MM", "Congo": "CG", "Turkey": "TR", "Türkiye": "TR", "Laos": "LA",
     "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Moldova": "MD", "Macedonia": "MK",
 }
-_COUNTRY_NAMES: dict[str, str] = {"US": "United States", "GB": "United Kingdom", "PS": "Palestine"}
+_COUNTRY_NAMES: dict[str, str] = {
+    "US": "United States", "GB": "United Kingdom", "PS": "Palestine", "NL": "Netherlands",
+}
 
 
 @lru_cache(maxsize=1)

@@ -52,7 +52,14 @@ ROLE_NOUNS = frozenset(
 CALENDAR = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march
     april may june july august september october november december jan feb mar apr jun
-    jul aug sep sept oct nov dec""".split()
+    jul aug sep sept oct nov dec christmas easter ramadan thanksgiving hanukkah diwali eid
+    passover lent advent""".split()
+)
+# Abbreviations written in capitals that are not names of anything.
+COMMON_ACRONYMS = frozenset(
+    """MP MPs MEP MEPs PC PCs ID IDs TV CEO CEOs CFO COO GDP DVD DVDs CD CDs PR AI IT VAT HIV
+    DNA SMS MP3 OK PM AM BC AD FM GMT UTC VIP VIPs PhD IQ UFO SUV SUVs ATM ATMs PIN URL
+    PDF USB GPS LCD FAQ IPO IPOs""".split()
 )
 # Function words that open sentences and headlines but never names on their own.
 FUNCTION_WORDS = frozenset(

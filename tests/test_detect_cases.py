@@ -144,3 +144,9 @@ def test_cli_formats_json_list_for_one_file_and_object_for_several(tmp_path: Pat
     assert isinstance(one, list) and set(one[0]) == {"start", "end", "text", "kind", "entity", "name"}
     many = json.loads(format_mentions([("a", mentions), ("b", ())], "json"))
     assert set(many) == {"a", "b"} and many["b"] == []
+
+
+def test_initials_without_stops_bbc_style() -> None:
+    found = _by_text("Since President George W Bush came to office, rates rose. Mr Bush said so.")
+    assert found["George W Bush"] == ("person", "george-w-bush")
+    assert found["Bush"] == ("person", "george-w-bush")

@@ -64,7 +64,7 @@ def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
     return a, b
 
 
-_INITIAL = re.compile(r"^[A-Z]\.$")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
 
 
 def _is_link(word: str) -> bool:
@@ -72,17 +72,25 @@ def _is_link(word: str) -> bool:
 
 
 def _merge_initials(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Join "Antony" + "J." + "Blinken" or "Ursula" + "von der" + "Leyen" when the tagger
-    split a name at a middle initial or a particle."""
+    """Join "Antony" + "J." + "Blinken", "George" + "W" + "Bush" or "Ursula" + "von der" +
+    "Leyen" when the tagger split (or mistyped the rest of) a name at an initial or particle."""
     out: list[tuple[int, int, str]] = []
     for a, b, typ in spans:
-        if out and out[-1][2] == typ or (out and typ == "PER" and _is_link(words[a])):
-            gap = words[out[-1][1] : a]
-            joined = not gap and (_is_link(words[a]) or _is_link(words[out[-1][1] - 1]))
-            if joined or (0 < len(gap) <= 3 and all(_is_link(w) for w in gap)):
-                out[-1] = (out[-1][0], b, "PER" if typ == "PER" or out[-1][2] == "PER" else typ)
+        if out:
+            pa, pb, ptyp = out[-1]
+            gap = words[pb:a]
+            linked = 0 < len(gap) <= 3 and all(_is_link(w) for w in gap)
+            touching = not gap and (_is_link(words[a]) or _is_link(words[pb - 1]))
+            if (linked or touching) and (ptyp == typ or ptyp == "PER" or typ == "PER"):
+                out[-1] = (pa, b, "PER" if "PER" in (ptyp, typ) else typ)
                 continue
         out.append((a, b, typ))
+    # "George/PER W Bush" with "Bush" untagged: a person's initial carries the name on.
+    for k, (a, b, typ) in enumerate(out):
+        if typ == "PER" and b + 1 < len(words) and _INITIAL.match(words[b]) and words[b + 1][:1].isupper():
+            nxt = out[k + 1][0] if k + 1 < len(out) else len(words)
+            if nxt > b + 1:
+                out[k] = (a, b + 2, typ)
     return out
 
 

@@ -43,11 +43,16 @@ def _wire_form(word: str) -> str:
 
 
 def _lift_particles(words: list[str]) -> list[str]:
-    """ "Ursula von der Leyen" -> "Ursula Von Der Leyen" for the tagger, which learnt names
-    from Reuters copy where particles are rare; the text itself is never changed."""
+    """ "Ursula von der Leyen" -> "Ursula Von Der Leyen", "George W Bush" -> "George W. Bush"
+    for the tagger, which learnt names from Reuters copy; the text itself is never changed."""
     out = list(words)
     for i, w in enumerate(words):
-        if ARABIC_ARTICLE.match(w) and i and words[i - 1][:1].isupper():
+        if (
+            len(w) == 1 and w.isupper() and w not in "AI" and 0 < i < len(words) - 1
+            and words[i - 1][:1].isupper() and words[i + 1][:1].isupper()
+        ):
+            out[i] = w + "."  # "George W Bush": BBC style drops the initial's stop
+        elif ARABIC_ARTICLE.match(w) and i and words[i - 1][:1].isupper():
             out[i] = w[:1].upper() + w[1:]
         elif w in NAME_PARTICLES and i and words[i - 1][:1].isupper():
             j = i

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from generator.detect import detect
-from generator.detect.__main__ import read_text
+from generator.detect.listing import read_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTICLES = ["article_eu_summit", "article_turkey_quake"]

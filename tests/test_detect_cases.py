@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.detect import KnownEntity, Lexicon, detect
-from generator.detect.__main__ import format_mentions, read_text
+from generator.detect.listing import format_mentions, read_text
 
 
 def _by_text(text: str, lexicon: Lexicon = Lexicon()) -> dict[str, tuple[str, str]]:

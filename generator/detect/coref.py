@@ -90,6 +90,10 @@ def _person_key(c: Candidate, fulls: dict[str, list[str]], lexicon: Lexicon) -> 
     matches = [k for k, ws in fulls.items() if ws[-1] == surname]
     if len(matches) == 1:
         return matches[0], None
+    if not matches:  # "Jerzy played well" after "Jerzy Dudek": a first name, if only one has it
+        firsts = [k for k, ws in fulls.items() if ws[0] == surname]
+        if len(firsts) == 1:
+            return firsts[0], None
     if not matches:
         known = known_by_surname(surname, lexicon)
         if len(known) == 1:

@@ -71,13 +71,24 @@ def model_view(sentence: Sentence, headline: bool) -> list[str]:
     return words
 
 
+def _is_headline(text: str, first: Sentence) -> bool:
+    """True when the first sentence is the whole first line, in mixed case.
+
+    Wire headlines in capitals are what the tagger learnt from, so they stand as tagged.
+    """
+    if not first.spans or is_caps_line(first.words):
+        return False
+    rest_of_line = text[first.spans[-1][1] :].split("\n", 1)[0]
+    return not rest_of_line.strip()
+
+
 def run(text: str, lexicon: Lexicon) -> Detection:
     """Find, resolve and describe every named person, organisation and place in `text`."""
     sentences = split_sentences(text)
     views = [model_view(s, k == 0) for k, s in enumerate(sentences)]
     tags = tag_document(views)
     found = from_tags(text, sentences, tags)
-    if sentences and views[0] != list(sentences[0].words) and is_title_case(sentences[0].words):
+    if len(sentences) > 1 and _is_headline(text, sentences[0]):
         found = confirm_headline(found, sentences[0])
     cands = apply_registry(text, sentences, found, index_lexicon(lexicon))
     clusters = cluster(cands, lexicon)

@@ -150,3 +150,10 @@ def test_initials_without_stops_bbc_style() -> None:
     found = _by_text("Since President George W Bush came to office, rates rose. Mr Bush said so.")
     assert found["George W Bush"] == ("person", "george-w-bush")
     assert found["Bush"] == ("person", "george-w-bush")
+
+
+def test_rejecting_a_canonical_name_drops_all_its_mentions() -> None:
+    text = "Angela Merkel spoke in Berlin. Later, Merkel left for Paris."
+    d = detect(text, Lexicon(rejects=frozenset({"Angela Merkel"})))
+    assert not any("Merkel" in m.text for m in d.mentions)
+    assert {e.slug for e in d.entities} >= {"berlin", "paris"}

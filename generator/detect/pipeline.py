@@ -14,7 +14,7 @@ from generator.detect.coref import Cluster, acronym_key, cluster, words_of
 from generator.detect.features import is_caps_line
 from generator.detect.gazetteer import lookup
 from generator.detect.model import tag_document
-from generator.detect.registry import index_lexicon
+from generator.detect.registry import index_lexicon, is_rejected
 from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, appositive_role, leading_title, preceding_appositive
 from generator.detect.tokens import Sentence, split_sentences
 from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
@@ -90,8 +90,11 @@ def run(text: str, lexicon: Lexicon) -> Detection:
     found = from_tags(text, sentences, tags)
     if len(sentences) > 1 and _is_headline(text, sentences[0]):
         found = confirm_headline(found, sentences[0])
-    cands = apply_registry(text, sentences, found, index_lexicon(lexicon))
-    clusters = cluster(cands, lexicon)
+    index = index_lexicon(lexicon)
+    cands = apply_registry(text, sentences, found, index)
+    clusters = [
+        c for c in cluster(cands, lexicon) if c.known is not None or not is_rejected(canonical_name(c), index)
+    ]
     return _detection(clusters, sentences)
 
 

@@ -188,7 +188,7 @@ def _token_range(sentences: Sequence[Sentence], start: int, end: int) -> tuple[i
 def apply_registry(
     text: str, sentences: Sequence[Sentence], found: list[Candidate], index: RegistryIndex
 ) -> list[Candidate]:
-    """Registry matches replace overlapping guesses; rejected names are dropped."""
+    """Registry matches replace overlapping guesses (rejects are applied after coreference)."""
     known: list[Candidate] = []
     for start, end, entity in find_known(text, index):
         where = _token_range(sentences, start, end)
@@ -196,11 +196,7 @@ def apply_registry(
             continue
         k, a, b = where
         known.append(Candidate(start, end, text[start:end], entity.kind, k, a, b, entity))
-    kept = [
-        c for c in found
-        if not is_rejected(c.text, index)
-        and not any(c.start < d.end and d.start < c.end for d in known)
-    ]
+    kept = [c for c in found if not any(c.start < d.end and d.start < c.end for d in known)]
     return sorted(kept + known, key=lambda c: c.start)
 
 

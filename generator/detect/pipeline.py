@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from generator.detect.candidates import Candidate, apply_registry, confirm_headline, from_tags
 from generator.detect.coref import Cluster, acronym_key, cluster, words_of
 from generator.detect.features import is_caps_line
 from generator.detect.gazetteer import lookup
 from generator.detect.model import tag_document
-from generator.detect.registry import index_lexicon, is_rejected
+from generator.detect.registry import RegistryIndex, index_lexicon, is_rejected
 from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, appositive_role, leading_title, preceding_appositive
 from generator.detect.tokens import Sentence, split_sentences
 from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
@@ -92,10 +93,19 @@ def run(text: str, lexicon: Lexicon) -> Detection:
         found = confirm_headline(found, sentences[0])
     index = index_lexicon(lexicon)
     cands = apply_registry(text, sentences, found, index)
-    clusters = [
-        c for c in cluster(cands, lexicon) if c.known is not None or not is_rejected(canonical_name(c), index)
-    ]
-    return _detection(clusters, sentences)
+    return _detection(_without_rejects(cluster(cands, lexicon), index), sentences)
+
+
+def _without_rejects(clusters: Sequence[Cluster], index: RegistryIndex) -> list[Cluster]:
+    """Drop entities whose name editors rejected, and mentions written as a rejected name."""
+    out = []
+    for c in clusters:
+        if c.known is None and is_rejected(canonical_name(c), index):
+            continue
+        members = tuple(m for m in c.members if not is_rejected(m.text, index))
+        if members:
+            out.append(replace(c, members=members))
+    return out
 
 
 def canonical_name(c: Cluster) -> str:

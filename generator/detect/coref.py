@@ -69,7 +69,8 @@ def harmonise_kinds(cands: Sequence[Candidate]) -> list[Candidate]:
             kind = votes[c.text.replace(".", "")].most_common(1)[0][0]
             if " " not in c.text and c.text in person_surnames:
                 kind = "person"
-            c = replace(c, kind=kind)
+            if kind != c.kind:
+                c = replace(c, kind=kind)
         out.append(c)
     return out
 

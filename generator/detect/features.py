@@ -46,8 +46,8 @@ def word_class(word: str) -> str:
 
 def is_caps_line(words: Sequence[str]) -> bool:
     """True for a sentence written in capitals (a wire headline or dateline)."""
-    letters = [w for w in words if any(ch.isalpha() for ch in w)]
-    return bool(letters) and all(not any(ch.islower() for ch in w) for w in letters)
+    joined = "".join(words)
+    return joined.upper() == joined and joined.lower() != joined
 
 
 @dataclass(frozen=True, slots=True)

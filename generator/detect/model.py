@@ -72,14 +72,22 @@ def sparse_scorer(weights: Weights) -> Scorer:
     return score
 
 
-def _needs_model(words: Sequence[str], i: int) -> bool:
-    """Plain lower-case words away from any capitalised word are never names: tag O unscored."""
-    for k in (i - 1, i, i + 1):
-        if 0 <= k < len(words):
-            ch = words[k][:1]
-            if ch.isupper() or (k == i and not ch.isalnum() and ch not in _PLAIN_PUNCT):
-                return True
-    return False
+def needs_model(words: Sequence[str]) -> list[bool]:
+    """Which tokens the tagger scores: capitalised words, their neighbours and odd symbols.
+
+    Plain lower-case words away from any capitalised word are never names: tagged O unscored.
+    """
+    caps = [w[:1].isupper() for w in words]
+    n = len(words)
+    out = []
+    for i, w in enumerate(words):
+        out.append(
+            caps[i]
+            or (i > 0 and caps[i - 1])
+            or (i + 1 < n and caps[i + 1])
+            or (not w[:1].isalnum() and w[:1] not in _PLAIN_PUNCT)
+        )
+    return out
 
 
 def best_tag(scores: list[float], prev: int) -> int:
@@ -128,7 +136,7 @@ def tag_document(
     out: list[list[int]] = [[] for _ in sentences]
     for k in order:
         words = list(sentences[k])
-        needed = [_needs_model(words, i) for i in range(len(words))]
+        needed = needs_model(words)
         static = sentence_features(words, caps[k], ctx, needed)
         tags: list[int] = []
         prev = prev2 = 0

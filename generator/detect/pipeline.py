@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from generator.detect.candidates import Candidate, apply_registry, confirm_headline, from_tags
 from generator.detect.coref import Cluster, acronym_key, cluster, words_of
@@ -19,7 +20,9 @@ from generator.detect.registry import RegistryIndex, index_lexicon, is_rejected
 from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, appositive_role, leading_title, preceding_appositive
 from generator.detect.tokens import Sentence, split_sentences
 from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
-from generator.urls import slugify
+from generator.urls import slugify as _slugify
+
+slugify = lru_cache(maxsize=4096)(_slugify)
 
 
 def is_title_case(words: Sequence[str]) -> bool:
@@ -36,6 +39,7 @@ _LONG_DOTTED = re.compile(r"^(?:[A-Z]\.){3,}$")
 
 
 
+@lru_cache(maxsize=65536)
 def _wire_form(word: str) -> str:
     """Write a word as Reuters (the training text) does: ASCII quotes, `C.I.A.` as `CIA`."""
     if _LONG_DOTTED.match(word):
@@ -46,6 +50,8 @@ def _wire_form(word: str) -> str:
 def _lift_particles(words: list[str]) -> list[str]:
     """ "Ursula von der Leyen" -> "Ursula Von Der Leyen", "George W Bush" -> "George W. Bush"
     for the tagger, which learnt names from Reuters copy; the text itself is never changed."""
+    if not any(len(w) == 1 or "-" in w or w in NAME_PARTICLES for w in words):
+        return words
     out = list(words)
     for i, w in enumerate(words):
         if (

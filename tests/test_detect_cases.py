@@ -157,3 +157,15 @@ def test_rejecting_a_canonical_name_drops_all_its_mentions() -> None:
     d = detect(text, Lexicon(rejects=frozenset({"Angela Merkel"})))
     assert not any("Merkel" in m.text for m in d.mentions)
     assert {e.slug for e in d.entities} >= {"berlin", "paris"}
+
+
+def test_module_cli_prints_json_for_a_seed(tmp_path: Path, capsys: object) -> None:
+    import json
+
+    from generator.detect.__main__ import main
+
+    path = tmp_path / "seed.txt"
+    path.write_text("Talks in Cairo\n\nMr. Blinken met Abdel Fattah el-Sisi in Cairo.\n", encoding="utf-8")
+    assert main([str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
+    assert {(m["text"], m["kind"]) for m in out} >= {("Cairo", "location"), ("Blinken", "person")}

@@ -94,6 +94,24 @@ def _merge_initials(words: Sequence[str], spans: list[tuple[int, int, str]]) -> 
     return out
 
 
+def _after_honorifics(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Mr. Blinken" is a person even where the tagger saw nothing: add the missed name."""
+    covered = {i for a, b, _ in spans for i in range(a, b)}
+    added: list[tuple[int, int, str]] = []
+    for i, w in enumerate(words[:-1]):
+        if w not in HONORIFICS or i + 1 in covered:
+            continue
+        j = i + 1
+        while j < len(words) and j not in covered and (
+            (words[j][:1].isupper() and words[j][:1].isalpha() and not is_title_word(words[j]))
+            or (_is_link(words[j]) and j + 1 < len(words) and words[j + 1][:1].isupper())
+        ):
+            j += 1
+        if j > i + 1:
+            added.append((i + 1, j, "PER"))
+    return sorted(spans + added) if added else spans
+
+
 def _split_and(words: Sequence[str], a: int, b: int, typ: str, seen: set[str]) -> list[tuple[int, int, str]]:
     """ "Hamas and Israeli" -> "Hamas" when one side is a name seen alone in the article."""
     if typ == "PER" or "and" not in words[a:b]:
@@ -141,7 +159,7 @@ def _is_noise(words: Sequence[str]) -> bool:
 
 def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[int]]) -> list[Candidate]:
     """Turn the tagger's BIO tags into candidates (MISC spans are dropped)."""
-    per_sentence = [_merge_initials(s.words, spans_of(t)) for s, t in zip(sentences, tags)]
+    per_sentence = [_after_honorifics(s.words, _merge_initials(s.words, spans_of(t))) for s, t in zip(sentences, tags)]
     seen = {
         " ".join(s.words[a:b]) for s, spans in zip(sentences, per_sentence) for a, b, typ in spans if typ != "MISC"
     }

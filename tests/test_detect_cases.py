@@ -169,3 +169,11 @@ def test_module_cli_prints_json_for_a_seed(tmp_path: Path, capsys: object) -> No
     assert main([str(path), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
     assert {(m["text"], m["kind"]) for m in out} >= {("Cairo", "location"), ("Blinken", "person")}
+
+
+def test_known_name_inside_a_longer_name_is_not_that_entity() -> None:
+    lexicon = Lexicon(entities=(KnownEntity("england", "England", "location"),))
+    text = "The Bank of England raised interest rates on Thursday. Shoppers in England shrugged."
+    found = _by_text(text, lexicon)
+    assert found["Bank of England"] == ("organisation", "bank-of-england")
+    assert found["England"] == ("location", "england")

@@ -206,11 +206,17 @@ def _token_range(sentences: Sequence[Sentence], start: int, end: int) -> tuple[i
 def apply_registry(
     text: str, sentences: Sequence[Sentence], found: list[Candidate], index: RegistryIndex
 ) -> list[Candidate]:
-    """Registry matches replace overlapping guesses (rejects are applied after coreference)."""
+    """Registry matches replace overlapping guesses (rejects are applied after coreference).
+
+    A known name inside a longer name the tagger found ("Israel" in "Israel Defense
+    Forces") is part of another name, not a mention of the known entity.
+    """
     known: list[Candidate] = []
     for start, end, entity in find_known(text, index):
         where = _token_range(sentences, start, end)
         if where is None or is_rejected(text[start:end], index):
+            continue
+        if any(c.start <= start and end <= c.end and c.end - c.start > end - start for c in found):
             continue
         k, a, b = where
         known.append(Candidate(start, end, text[start:end], entity.kind, k, a, b, entity))

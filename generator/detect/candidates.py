@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.detect.gazetteer import demonyms, lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import COMMON_ACRONYMS, ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import RELIGIONS, CORE_TITLES, COMMON_ACRONYMS, ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -55,6 +55,13 @@ def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
         while b - a > 1 and words[a] in demonyms():
             a += 1
     while a < b and not words[a][:1].isalnum():
+        a += 1
+    while b - a > 1 and (
+        (words[b - 1].islower() and words[b - 1] in FUNCTION_WORDS)
+        or (kind != "person" and words[b - 1].lower().rstrip(".") in CORE_TITLES)
+    ):
+        b -= 1  # "US President"
+    while kind == "person" and b - a > 1 and words[a].lower() in FUNCTION_WORDS:
         a += 1
     while a < b and (
         words[b - 1] in ("'s", "’s", "'S", "’S", ".")
@@ -148,7 +155,9 @@ def _is_country_code(word: str) -> bool:
 
 def _is_noise(words: Sequence[str]) -> bool:
     """True for spans made only of function, calendar or title words, or a nationality."""
-    if len(words) == 1 and (words[0] in demonyms() or words[0] in COMMON_ACRONYMS or len(words[0]) == 1):
+    if len(words) == 1 and (
+        words[0] in demonyms() or words[0] in COMMON_ACRONYMS or words[0] in RELIGIONS or len(words[0]) == 1
+    ):
         return True
     return all(
         w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or w.lower() in NAME_PARTICLES or is_title_word(w) or w in HONORIFICS

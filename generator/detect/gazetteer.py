@@ -155,7 +155,7 @@ _IRREGULAR_DEMONYMS = frozenset(
     Zimbabwean Zambian Brazilian Mexican Cuban Haitian Jamaican Canadian American Australian
     Indian Indonesian Malaysian Singaporean Korean Mongolian Palestinian Gazan Syrian Jordanian
     European African Asian Arab Kurdish Latino Hispanic Basque Catalan Flemish Scot Briton
-    Icelandic Latvian Lithuanian Estonian Albanian Bosnian Macedonian Montenegrin Kosovar""".split()
+    Icelandic Latvian Lithuanian Estonian Albanian Bosnian Macedonian Montenegrin Kosovar Brit Brits Kiwi Aussie""".split()
 )
 
 

@@ -59,7 +59,13 @@ CALENDAR = frozenset(
 COMMON_ACRONYMS = frozenset(
     """MP MPs MEP MEPs PC PCs ID IDs TV CEO CEOs CFO COO GDP DVD DVDs CD CDs PR AI IT VAT HIV
     DNA SMS MP3 OK PM AM BC AD FM GMT UTC VIP VIPs PhD IQ UFO SUV SUVs ATM ATMs PIN URL
-    PDF USB GPS LCD FAQ IPO IPOs""".split()
+    PDF USB GPS LCD FAQ IPO IPOs WMD WWI WWII""".split()
+)
+# Religions and their followers: capitalised, never a person, organisation or place.
+RELIGIONS = frozenset(
+    """Muslim Muslims Islam Islamic Christian Christians Christianity Jewish Jew Jews Judaism
+    Hindu Hindus Hinduism Buddhist Buddhists Buddhism Sikh Sikhs Catholic Catholics
+    Protestant Protestants Sunni Sunnis Shia Shiite Shiites Orthodox Evangelical""".split()
 )
 # Function words that open sentences and headlines but never names on their own.
 FUNCTION_WORDS = frozenset(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.detect.gazetteer import demonyms, lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import RELIGIONS, CORE_TITLES, COMMON_ACRONYMS, ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import PLACE_HEADS, RELIGIONS, CORE_TITLES, COMMON_ACRONYMS, ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -185,6 +185,8 @@ def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[
                 typ = "ORG"  # "Republican People's Party": named by its head noun
             elif sentence.words[a] in HONORIFICS and b - a > 1 or (a and sentence.words[a - 1] in HONORIFICS):
                 typ = "PER"  # "Lord Ashcroft", "Mr. Blinken": an honorific makes a person
+            elif typ == "PER" and b - a > 1 and sentence.words[b - 1] in PLACE_HEADS:
+                typ = "LOC"  # "Downing Street" is not a person
             elif b - a == 1 and sentence.words[b:b + 1] == ("administration",):
                 typ = "PER"  # "the Bush administration"
             elif b - a == 1 and _is_country_code(sentence.words[a]):
@@ -238,10 +240,16 @@ def confirm_headline(found: list[Candidate], headline: Sentence) -> list[Candida
 
     In "… Clash at Brussels Summit" every word is capitalised, so the tagger cannot tell
     "Summit" from a name; the body can. A span shrinks to its longest part the body (or
-    the gazetteer) confirms, matched case-insensitively, or is dropped.
+    the gazetteer) confirms, matched case-insensitively, or is dropped; it takes the kind
+    the body gives that name.
     """
-    body = {c.text.lower() for c in found if c.sentence != 0}
-    body |= {w for c in found if c.sentence != 0 and c.kind == "person" for w in c.text.lower().split()}
+    body: dict[str, Kind] = {}
+    for c in found:
+        if c.sentence != 0:
+            body.setdefault(c.text.lower(), c.kind)
+            if c.kind == "person":
+                for w in c.text.lower().split():
+                    body.setdefault(w, "person")
     out: list[Candidate] = []
     for c in found:
         if c.sentence != 0:
@@ -260,5 +268,6 @@ def confirm_headline(found: list[Candidate], headline: Sentence) -> list[Candida
         if best:
             a, b = best
             start, end = headline.spans[a][0], headline.spans[b - 1][1]
-            out.append(Candidate(start, end, c.text[start - c.start : end - c.start], c.kind, 0, a, b))
+            kind = body.get(" ".join(headline.words[a:b]).lower(), c.kind)
+            out.append(Candidate(start, end, c.text[start - c.start : end - c.start], kind, 0, a, b))
     return out

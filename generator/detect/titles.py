@@ -142,3 +142,7 @@ ORG_HEADS = frozenset(
     office parliament assembly congress senate army navy police board
     company co. airlines airways brigade brigades""".split()
 )
+# Head words of street and landmark names ("Downing Street", "Heathrow Airport").
+PLACE_HEADS = frozenset(
+    "Street Road Avenue Square Lane Boulevard Bridge Airport Park Stadium Station Harbour Harbor".split()
+)

@@ -177,3 +177,12 @@ def test_known_name_inside_a_longer_name_is_not_that_entity() -> None:
     found = _by_text(text, lexicon)
     assert found["Bank of England"] == ("organisation", "bank-of-england")
     assert found["England"] == ("location", "england")
+
+
+def test_a_guess_never_takes_the_slug_of_a_known_entity() -> None:
+    lexicon = Lexicon(entities=(KnownEntity("amman", "Amman Holdings", "organisation"),))
+    d = detect("King Abdullah met investors in Amman on Friday. Amman Holdings said little.", lexicon)
+    slugs = [e.slug for e in d.entities]
+    assert len(slugs) == len(set(slugs))
+    found = {m.text: m.entity for m in d.mentions}
+    assert found["Amman Holdings"] == "amman" and found["Amman"] == "amman-location"

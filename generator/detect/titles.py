@@ -110,7 +110,7 @@ def appositive_role(words: Sequence[str]) -> str | None:
         return None
     phrase: list[str] = []
     for w in words[2:10]:
-        if w in (",", ".", ";", ":", "—", "–", "(", ")", "\"", "”", "“"):
+        if w in (",", ".", ";", ":", "—", "–", "(", ")", '"', "”", "“"):
             break
         phrase.append(w)
     else:
@@ -124,7 +124,9 @@ def preceding_appositive(words: Sequence[str]) -> str | None:
     """The role in "A member of the war cabinet, Benny Gantz": the phrase opening the sentence."""
     if len(words) < 3 or words[-1] != ",":
         return None
-    starts = [i for i in range(max(0, len(words) - 10), len(words) - 2) if words[i].lower() in ("a", "an", "the")]
+    starts = [
+        i for i in range(max(0, len(words) - 10), len(words) - 2) if words[i].lower() in ("a", "an", "the")
+    ]
     if not starts:
         return None
     phrase = [w for w in words[starts[-1] + 1 : -1] if w not in HONORIFICS]
@@ -133,6 +135,7 @@ def preceding_appositive(words: Sequence[str]) -> str | None:
     if not any(w.lower() in ROLE_NOUNS for w in phrase):
         return None
     return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")
+
 
 # Head nouns that make a name an organisation ("… People's Party", "… Security Council").
 ORG_HEADS = frozenset(

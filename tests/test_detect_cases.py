@@ -13,7 +13,9 @@ def _by_text(text: str, lexicon: Lexicon = Lexicon()) -> dict[str, tuple[str, st
 
 
 def test_middle_initial_stays_inside_the_name() -> None:
-    found = _by_text("At the same time, William J. Burns, the C.I.A. director, flew to Doha. Burns met officials.")
+    found = _by_text(
+        "At the same time, William J. Burns, the C.I.A. director, flew to Doha. Burns met officials."
+    )
     assert found["William J. Burns"] == ("person", "william-j-burns")
     assert found["Burns"] == ("person", "william-j-burns")
 
@@ -64,7 +66,7 @@ def test_sentence_initial_and_calendar_words_are_not_entities() -> None:
 def test_names_inside_quotes_are_found_without_the_quote_marks() -> None:
     text = (
         "Olaf Scholz left early. “Scholz cannot win this,” said Ursula von der Leyen. "
-        "She added: \"Poland agrees.\""
+        'She added: "Poland agrees."'
     )
     found = _by_text(text)
     assert found["Scholz"] == ("person", "olaf-scholz")
@@ -120,7 +122,9 @@ def test_bare_surname_is_not_given_to_one_of_two_registry_people() -> None:
         )
     )
     d = detect("Mrs. Clinton spoke in Denver on Tuesday.", lexicon)
-    assert {m.entity for m in d.mentions if m.text == "Clinton"}.isdisjoint({"hillary-clinton", "bill-clinton"})
+    assert {m.entity for m in d.mentions if m.text == "Clinton"}.isdisjoint(
+        {"hillary-clinton", "bill-clinton"}
+    )
 
 
 def test_rejected_names_never_become_entities() -> None:
@@ -177,3 +181,12 @@ def test_known_name_inside_a_longer_name_is_not_that_entity() -> None:
     found = _by_text(text, lexicon)
     assert found["Bank of England"] == ("organisation", "bank-of-england")
     assert found["England"] == ("location", "england")
+
+
+def test_a_guess_never_takes_the_slug_of_a_known_entity() -> None:
+    lexicon = Lexicon(entities=(KnownEntity("amman", "Amman Holdings", "organisation"),))
+    d = detect("King Abdullah met investors in Amman on Friday. Amman Holdings said little.", lexicon)
+    slugs = [e.slug for e in d.entities]
+    assert len(slugs) == len(set(slugs))
+    found = {m.text: m.entity for m in d.mentions}
+    assert found["Amman Holdings"] == "amman" and found["Amman"] == "amman-location"

@@ -8,9 +8,41 @@ from hypothesis import strategies as st
 from generator.detect import KINDS, detect
 
 WORDS = st.sampled_from(
-    ["Mr.", "Blinken", "U.S.", "C.I.A.", "Israel’s", "the", "of", "said", "“", "”", ",", ".",
-     "\n\n", "\r\n", "Prime", "Minister", "von", "der", "Leyen", "Gaza", "Strip", "Hamas", "and",
-     "Friday", "JOHN", "SMITH", "'s", "-", "Jean-Claude", "Ó", "Erdoğan", "O'Brien", "AT&T"]
+    [
+        "Mr.",
+        "Blinken",
+        "U.S.",
+        "C.I.A.",
+        "Israel’s",
+        "the",
+        "of",
+        "said",
+        "“",
+        "”",
+        ",",
+        ".",
+        "\n\n",
+        "\r\n",
+        "Prime",
+        "Minister",
+        "von",
+        "der",
+        "Leyen",
+        "Gaza",
+        "Strip",
+        "Hamas",
+        "and",
+        "Friday",
+        "JOHN",
+        "SMITH",
+        "'s",
+        "-",
+        "Jean-Claude",
+        "Ó",
+        "Erdoğan",
+        "O'Brien",
+        "AT&T",
+    ]
 )
 
 

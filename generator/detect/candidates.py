@@ -12,7 +12,21 @@ from dataclasses import dataclass
 from generator.detect.gazetteer import demonyms, lookup
 from generator.detect.model import spans_of
 from generator.detect.registry import RegistryIndex, find_known, is_rejected
-from generator.detect.titles import RELIGIONS, CORE_TITLES, COMMON_ACRONYMS, ORG_HEADS, ROLE_NOUNS, TITLE_WORDS, ARABIC_ARTICLE, NAME_PARTICLES, CALENDAR, FUNCTION_WORDS, HONORIFICS, is_title_word
+from generator.detect.titles import (
+    ARABIC_ARTICLE,
+    CALENDAR,
+    COMMON_ACRONYMS,
+    CORE_TITLES,
+    FUNCTION_WORDS,
+    HONORIFICS,
+    NAME_PARTICLES,
+    ORG_HEADS,
+    PLACE_HEADS,
+    RELIGIONS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+    is_title_word,
+)
 from generator.detect.tokens import Sentence
 from generator.detect.types import Kind, KnownEntity
 
@@ -65,7 +79,8 @@ def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
         a += 1
     while a < b and (
         words[b - 1] in ("'s", "’s", "'S", "’S", ".")
-        or not words[b - 1][-1:].isalnum() and words[b - 1][-1:] != "."
+        or not words[b - 1][-1:].isalnum()
+        and words[b - 1][-1:] != "."
     ):
         b -= 1
     return a, b
@@ -109,9 +124,13 @@ def _after_honorifics(words: Sequence[str], spans: list[tuple[int, int, str]]) -
         if w not in HONORIFICS or i + 1 in covered:
             continue
         j = i + 1
-        while j < len(words) and j not in covered and (
-            (words[j][:1].isupper() and words[j][:1].isalpha() and not is_title_word(words[j]))
-            or (_is_link(words[j]) and j + 1 < len(words) and words[j + 1][:1].isupper())
+        while (
+            j < len(words)
+            and j not in covered
+            and (
+                (words[j][:1].isupper() and words[j][:1].isalpha() and not is_title_word(words[j]))
+                or (_is_link(words[j]) and j + 1 < len(words) and words[j + 1][:1].isupper())
+            )
         ):
             j += 1
         if j > i + 1:
@@ -160,7 +179,11 @@ def _is_noise(words: Sequence[str]) -> bool:
     ):
         return True
     return all(
-        w.lower() in FUNCTION_WORDS or w.lower() in CALENDAR or w.lower() in NAME_PARTICLES or is_title_word(w) or w in HONORIFICS
+        w.lower() in FUNCTION_WORDS
+        or w.lower() in CALENDAR
+        or w.lower() in NAME_PARTICLES
+        or is_title_word(w)
+        or w in HONORIFICS
         or not any(ch.isalpha() for ch in w)
         for w in words
     )
@@ -168,9 +191,14 @@ def _is_noise(words: Sequence[str]) -> bool:
 
 def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[int]]) -> list[Candidate]:
     """Turn the tagger's BIO tags into candidates (MISC spans are dropped)."""
-    per_sentence = [_after_honorifics(s.words, _merge_initials(s.words, spans_of(t))) for s, t in zip(sentences, tags)]
+    per_sentence = [
+        _after_honorifics(s.words, _merge_initials(s.words, spans_of(t))) for s, t in zip(sentences, tags)
+    ]
     seen = {
-        " ".join(s.words[a:b]) for s, spans in zip(sentences, per_sentence) for a, b, typ in spans if typ != "MISC"
+        " ".join(s.words[a:b])
+        for s, spans in zip(sentences, per_sentence)
+        for a, b, typ in spans
+        if typ != "MISC"
     }
     lower_seen = {w for s in sentences for w in s.words if w.islower()}
     out: list[Candidate] = []
@@ -185,7 +213,9 @@ def from_tags(text: str, sentences: Sequence[Sentence], tags: Sequence[Sequence[
                 typ = "ORG"  # "Republican People's Party": named by its head noun
             elif sentence.words[a] in HONORIFICS and b - a > 1 or (a and sentence.words[a - 1] in HONORIFICS):
                 typ = "PER"  # "Lord Ashcroft", "Mr. Blinken": an honorific makes a person
-            elif b - a == 1 and sentence.words[b:b + 1] == ("administration",):
+            elif typ == "PER" and b - a > 1 and sentence.words[b - 1] in PLACE_HEADS:
+                typ = "LOC"  # "Downing Street" is not a person
+            elif b - a == 1 and sentence.words[b : b + 1] == ("administration",):
                 typ = "PER"  # "the Bush administration"
             elif b - a == 1 and _is_country_code(sentence.words[a]):
                 typ = "LOC"  # "US", "UK": never the organisation the tagger may take them for
@@ -238,10 +268,16 @@ def confirm_headline(found: list[Candidate], headline: Sentence) -> list[Candida
 
     In "… Clash at Brussels Summit" every word is capitalised, so the tagger cannot tell
     "Summit" from a name; the body can. A span shrinks to its longest part the body (or
-    the gazetteer) confirms, matched case-insensitively, or is dropped.
+    the gazetteer) confirms, matched case-insensitively, or is dropped; it takes the kind
+    the body gives that name.
     """
-    body = {c.text.lower() for c in found if c.sentence != 0}
-    body |= {w for c in found if c.sentence != 0 and c.kind == "person" for w in c.text.lower().split()}
+    body: dict[str, Kind] = {}
+    for c in found:
+        if c.sentence != 0:
+            body.setdefault(c.text.lower(), c.kind)
+            if c.kind == "person":
+                for w in c.text.lower().split():
+                    body.setdefault(w, "person")
     out: list[Candidate] = []
     for c in found:
         if c.sentence != 0:
@@ -260,5 +296,6 @@ def confirm_headline(found: list[Candidate], headline: Sentence) -> list[Candida
         if best:
             a, b = best
             start, end = headline.spans[a][0], headline.spans[b - 1][1]
-            out.append(Candidate(start, end, c.text[start - c.start : end - c.start], c.kind, 0, a, b))
+            kind = body.get(" ".join(headline.words[a:b]).lower(), c.kind)
+            out.append(Candidate(start, end, c.text[start - c.start : end - c.start], kind, 0, a, b))
     return out

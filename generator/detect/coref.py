@@ -75,12 +75,15 @@ def harmonise_kinds(cands: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
-def _person_key(c: Candidate, fulls: dict[str, list[str]], lexicon: Lexicon) -> tuple[str, KnownEntity | None]:
+def _person_key(
+    c: Candidate, fulls: dict[str, list[str]], lexicon: Lexicon
+) -> tuple[str, KnownEntity | None]:
     words = words_of(c.text)
     if len(words) > 1:
         low = [w.lower() for w in words]
         same = [
-            k for k, ws in fulls.items()
+            k
+            for k, ws in fulls.items()
             if [w.lower() for w in ws[-len(low) :]] == low
             or (ws[0].lower() == low[0] and ws[-1].lower() == low[-1])
         ]
@@ -111,7 +114,7 @@ def _org_key(c: Candidate, orgs: Sequence[Candidate]) -> str:
         if acro and initials(other.text) == acro:
             return _org_key(other, orgs)
         ow = other.text.split()
-        if len(words) >= 2 and len(ow) > len(words) and ow[-len(words):] == words:
+        if len(words) >= 2 and len(ow) > len(words) and ow[-len(words) :] == words:
             return _org_key(other, orgs)
     return acro or c.text
 

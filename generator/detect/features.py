@@ -75,12 +75,21 @@ def doc_context(sentences: list[list[str]], caps: list[bool]) -> DocContext:
     return DocContext(frozenset(lower), frozenset(title))
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in token_index())
+
+
 def gazetteer_marks(lowers: list[str]) -> list[str]:
     """Per token: `city:B`, `country:I`, … for the longest gazetteer match, else ''."""
     index = token_index()
+    starts = _first_words()
     marks = [""] * len(lowers)
     i, n = 0, len(lowers)
     while i < n:
+        if lowers[i] not in starts:
+            i += 1
+            continue
         for size in (4, 3, 2, 1):
             kind = index.get(tuple(lowers[i : i + size])) if i + size <= n else None
             if kind:
@@ -103,8 +112,15 @@ def _word_features(w: str) -> tuple[str, ...]:
     """Features of the word alone (cached: words repeat)."""
     lw = w.lower()
     return (
-        "b", "w=" + w, "l=" + lw, "p3=" + lw[:3], "s2=" + lw[-2:], "s3=" + lw[-3:],
-        "s4=" + lw[-4:], "sh=" + shape(w), "c=" + word_class(w),
+        "b",
+        "w=" + w,
+        "l=" + lw,
+        "p3=" + lw[:3],
+        "s2=" + lw[-2:],
+        "s3=" + lw[-3:],
+        "s4=" + lw[-4:],
+        "sh=" + shape(w),
+        "c=" + word_class(w),
     )
 
 

@@ -16,7 +16,14 @@ def read_text(path: Path) -> str:
 
 
 def _as_dict(m: Mention) -> dict[str, object]:
-    return {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "entity": m.entity, "name": m.name}
+    return {
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "kind": m.kind,
+        "entity": m.entity,
+        "name": m.name,
+    }
 
 
 def format_mentions(results: Sequence[tuple[str, Sequence[Mention]]], fmt: str = "text") -> str:

@@ -57,7 +57,7 @@ def sparse_scorer(weights: Weights) -> Scorer:
     by_word: dict[str, tuple[float, ...]] = {}
 
     def total(feats: list[str], start: tuple[float, ...]) -> tuple[float, ...]:
-        rows = [r for r in map(get, feats) if r is not None]
+        rows = list(filter(None, map(get, feats)))
         rows.append(start)
         return tuple(map(sum, zip(*rows)))
 

@@ -11,13 +11,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from generator.detect.candidates import Candidate, apply_registry, confirm_headline, from_tags
+from generator.detect.candidates import apply_registry, confirm_headline, from_tags
 from generator.detect.coref import Cluster, acronym_key, cluster, words_of
 from generator.detect.features import is_caps_line
 from generator.detect.gazetteer import lookup
 from generator.detect.model import tag_document
 from generator.detect.registry import RegistryIndex, index_lexicon, is_rejected
-from generator.detect.titles import ARABIC_ARTICLE, NAME_PARTICLES, appositive_role, leading_title, preceding_appositive
+from generator.detect.titles import (
+    ARABIC_ARTICLE,
+    NAME_PARTICLES,
+    appositive_role,
+    leading_title,
+    preceding_appositive,
+)
 from generator.detect.tokens import Sentence, split_sentences
 from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
 from generator.urls import slugify as _slugify
@@ -38,7 +44,6 @@ _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "�
 _LONG_DOTTED = re.compile(r"^(?:[A-Z]\.){3,}$")
 
 
-
 @lru_cache(maxsize=65536)
 def _wire_form(word: str) -> str:
     """Write a word as Reuters (the training text) does: ASCII quotes, `C.I.A.` as `CIA`."""
@@ -55,8 +60,12 @@ def _lift_particles(words: list[str]) -> list[str]:
     out = list(words)
     for i, w in enumerate(words):
         if (
-            len(w) == 1 and w.isupper() and w not in "AI" and 0 < i < len(words) - 1
-            and words[i - 1][:1].isupper() and words[i + 1][:1].isupper()
+            len(w) == 1
+            and w.isupper()
+            and w not in "AI"
+            and 0 < i < len(words) - 1
+            and words[i - 1][:1].isupper()
+            and words[i + 1][:1].isupper()
         ):
             out[i] = w + "."  # "George W Bush": BBC style drops the initial's stop
         elif ARABIC_ARTICLE.match(w) and i and words[i - 1][:1].isupper():
@@ -172,7 +181,7 @@ def _guess(c: Cluster, name: str, slug: str, sentences: Sequence[Sentence]) -> E
 def _detection(clusters: Sequence[Cluster], sentences: Sequence[Sentence]) -> Detection:
     mentions: list[Mention] = []
     guesses: list[tuple[int, EntityGuess]] = []
-    taken: set[str] = set()
+    taken: set[str] = {c.known.slug for c in clusters if c.known is not None}
     for c in clusters:
         name = canonical_name(c)
         slug = c.known.slug if c.known is not None else str(slugify(name))

@@ -110,7 +110,7 @@ def appositive_role(words: Sequence[str]) -> str | None:
         return None
     phrase: list[str] = []
     for w in words[2:10]:
-        if w in (",", ".", ";", ":", "—", "–", "(", ")", "\"", "”", "“"):
+        if w in (",", ".", ";", ":", "—", "–", "(", ")", '"', "”", "“"):
             break
         phrase.append(w)
     else:
@@ -124,7 +124,9 @@ def preceding_appositive(words: Sequence[str]) -> str | None:
     """The role in "A member of the war cabinet, Benny Gantz": the phrase opening the sentence."""
     if len(words) < 3 or words[-1] != ",":
         return None
-    starts = [i for i in range(max(0, len(words) - 10), len(words) - 2) if words[i].lower() in ("a", "an", "the")]
+    starts = [
+        i for i in range(max(0, len(words) - 10), len(words) - 2) if words[i].lower() in ("a", "an", "the")
+    ]
     if not starts:
         return None
     phrase = [w for w in words[starts[-1] + 1 : -1] if w not in HONORIFICS]
@@ -134,6 +136,7 @@ def preceding_appositive(words: Sequence[str]) -> str | None:
         return None
     return " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")
 
+
 # Head nouns that make a name an organisation ("… People's Party", "… Security Council").
 ORG_HEADS = frozenset(
     """party council union association committee commission bank ministry agency
@@ -141,4 +144,8 @@ ORG_HEADS = frozenset(
     front movement court university institute foundation fund authority department
     office parliament assembly congress senate army navy police board
     company co. airlines airways brigade brigades""".split()
+)
+# Head words of street and landmark names ("Downing Street", "Heathrow Airport").
+PLACE_HEADS = frozenset(
+    "Street Road Avenue Square Lane Boulevard Bridge Airport Park Stadium Station Harbour Harbor".split()
 )

@@ -136,7 +136,7 @@ def entities(files: tuple[Path, ...], fmt: str, site: Path) -> None:
     """Show every entity mention detection finds in FILES (seeds or articles)."""
     from generator.content import load_content
     from generator.detect import detect
-    from generator.detect.report import format_mentions
+    from generator.detect.listing import format_mentions
     from generator.seeds import decode_seed
 
     cfg = _config(site)
@@ -148,7 +148,7 @@ def entities(files: tuple[Path, ...], fmt: str, site: Path) -> None:
         if errors_in(problems):
             raise ContentError(problems)
         results[str(path)] = detect(text, lexicon).mentions
-    click.echo(format_mentions(results, fmt))
+    click.echo(format_mentions(list(results.items()), fmt))
 
 
 if __name__ == "__main__":  # pragma: no cover

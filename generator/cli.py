@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -11,22 +12,8 @@ import click
 
 from generator import __version__
 from generator.config import SiteConfig, load_config
+from generator.console import ProgressBar, Ui, plural, summary
 from generator.errors import ContentError, errors_in, warnings_in
-
-
-class Ui:
-    """Where messages go: `--quiet` keeps only errors and the final line off; `--verbose` adds detail."""
-
-    def __init__(self, quiet: bool, verbose: bool) -> None:
-        self.quiet, self.verbose = quiet, verbose
-
-    def info(self, message: str) -> None:
-        if not self.quiet:
-            click.echo(message)
-
-    def detail(self, message: str) -> None:
-        if self.verbose and not self.quiet:
-            click.echo(message)
 
 
 def _config(site: Path, output: Path | None = None) -> SiteConfig:
@@ -65,13 +52,13 @@ def build(output: Path | None, site: Path, quiet: bool, verbose: bool) -> None:
 
     ui = Ui(quiet, verbose)
     cfg = _config(site, output)
-    report = run_build(cfg, log=ui.detail)
+    bar = ProgressBar(not quiet)
+    try:
+        report = run_build(cfg, log=ui.detail, progress=bar)
+    finally:
+        bar.close()
     _show_warnings(list(report.problems), ui)
-    warnings = len(warnings_in(report.problems))
-    ui.info(f"built {report.articles} article{'s' * (report.articles != 1)}, {report.actors} actors, "
-            f"{report.locations} locations: {report.files} files in {cfg.output_dir} "
-            f"({report.seconds:.2f} s, {len(report.imported)} new files in content/, "
-            f"{warnings} warning{'s' * (warnings != 1)})")
+    ui.info(summary(report, cfg.output_dir))
 
 
 @main.command("import")
@@ -97,35 +84,40 @@ def import_(seeds: tuple[Path, ...], date: dt.datetime | None, reimport: bool, s
     content, problems = load_content(cfg)
     if errors_in(problems):
         raise ContentError(problems)
-    written, found = import_seeds(cfg, content, [s.absolute() for s in seeds], reimport=reimport,
-                                  date=date.date() if date else None, log=ui.detail)
+    bar = ProgressBar(not quiet)
+    try:
+        written, found = import_seeds(cfg, content, [s.absolute() for s in seeds], reimport=reimport,
+                                      date=date.date() if date else None, log=ui.detail, progress=bar)
+    finally:
+        bar.close()
     _show_warnings(found, ui)
     if errors_in(found):
         raise ContentError(found)
-    ui.info(f"imported {len(seeds)} seed{'s' * (len(seeds) != 1)}: {len(written)} new file"
-            f"{'s' * (len(written) != 1)} in content/")
+    ui.info(f"imported {plural(len(seeds), 'seed')}: {plural(len(written), 'new file')} in content/")
 
 
 @main.command()
 @site_option
 @quiet_option
 def check(site: Path, quiet: bool) -> None:
-    """Validate content and the rendered site (links, anchors) without writing anything."""
-    from generator.build import render_only
-    from generator.linkcheck import check_links
+    """Validate content and the rendered site without writing anything.
 
-    cfg = _config(site)
-    files, problems = render_only(cfg)
-    if files:
-        pages = {str(f.path): (f.data or b"").decode("utf-8") for f in files if f.path.suffix == ".html"}
-        problems += check_links(pages, [str(f.path) for f in files])
-    for p in sorted(problems):
+    Reports unknown entity references, conflicting aliases, registry entries no article mentions,
+    drift between front matter and links, duplicate URLs, and broken links and anchors, each as
+    `path:line: message`. Exits 1 when any is an error.
+    """
+    from generator.checks import check_site
+
+    problems, files = check_site(_config(site))
+    for p in problems:
         click.echo(str(p), err=True)
-    errors = len(errors_in(problems))
+    errors, warnings = len(errors_in(problems)), len(warnings_in(problems))
     if errors:
+        click.echo(f"check: {plural(errors, 'error')}, {plural(warnings, 'warning')}", err=True)
         raise click.exceptions.Exit(1)
     if not quiet:
-        click.echo(f"check: no errors, {len(warnings_in(problems))} warnings")
+        click.echo(f"check: no errors, {plural(warnings, 'warning')} ({plural(files, 'file')} rendered, "
+                   f"links and anchors resolve)")
 
 
 @main.command()
@@ -149,6 +141,43 @@ def entities(files: tuple[Path, ...], fmt: str, site: Path) -> None:
             raise ContentError(problems)
         results[str(path)] = detect(text, lexicon).mentions
     click.echo(format_mentions(results, fmt))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="Site title (default: from the folder name).")
+@quiet_option
+def init(folder: Path, title: str | None, quiet: bool) -> None:
+    """Create a new site in FOLDER (new or empty): site.yaml, an example seed, the default theme."""
+    from generator.scaffold import ScaffoldError, init_site
+
+    try:
+        init_site(folder, title)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    shown = folder if folder.is_absolute() else Path(folder)
+    Ui(quiet, False).info(
+        f"created a site in {shown}/: site.yaml, seeds/example.txt (+ example.yaml), content/, "
+        f"themes/default/, .gitignore\nnext: cd {shown} && newsgloss build && newsgloss serve")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["article", "actor", "location"]))
+@click.argument("name")
+@click.option("--organisation", "organisation", is_flag=True, help="For actors: an organisation, not a person.")
+@site_option
+def new(kind: str, name: str, organisation: bool, site: Path) -> None:
+    """Write a stub for a new article (NAME is its title), actor or location; print its path."""
+    from generator.scaffold import ScaffoldError, new_stub, write_stub
+
+    cfg = _config(site)
+    try:
+        stub = new_stub(cfg.content_dir, kind, name, today=dt.date.today(),  # type: ignore[arg-type]
+                        actor_kind="organisation" if organisation else "person")
+        write_stub(stub)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(os.path.relpath(stub.path) if not os.path.relpath(stub.path).startswith("..") else stub.path)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -97,6 +97,30 @@ def import_(seeds: tuple[Path, ...], date: dt.datetime | None, reimport: bool, s
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Loopback address to listen on (localhost, 127.0.0.1 or ::1).")
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Build here instead of site.yaml's `output`.")
+@site_option
+@quiet_option
+@verbose_option
+def serve(host: str, port: int, output: Path | None, site: Path, quiet: bool, verbose: bool) -> None:
+    """Build, serve the site on this machine, rebuild on change and reload open pages."""
+    from generator.serve import is_loopback
+    from generator.serve import serve as run_serve
+
+    if not is_loopback(host):
+        raise click.BadParameter(f"{host!r} is not a loopback address: `newsgloss serve` is a preview "
+                                 f"for this machine only; publish output/ to a static host instead",
+                                 param_hint="--host")
+    ui = Ui(quiet, verbose)
+    run_serve(site, host, port, output=output.expanduser().absolute() if output else None,
+              info=ui.info, error=lambda m: click.echo(m, err=True), detail=ui.detail)
+
+
+@main.command()
 @site_option
 @quiet_option
 def check(site: Path, quiet: bool) -> None:

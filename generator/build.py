@@ -19,6 +19,7 @@ from generator.importer import import_seed, save
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import GROUPS, MentionIndex, Site, build_site, index_mentions, page_path
+from generator.redirects import redirect_problems
 from generator.render import RenderedFile, render_site
 from generator.seeds import find_seeds, read_seed
 from generator.theme import load_theme
@@ -161,7 +162,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     bodies, entity_bodies = annotate_all(site, cfg)
     for body in (*bodies.values(), *entity_bodies.values()):
         problems += body.problems
-    problems += drift(site, bodies)
+    problems += drift(site, bodies) + redirect_problems(site)
     index = index_mentions(site, bodies)
     return site, index, bodies, entity_bodies, problems, imported
 

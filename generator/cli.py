@@ -204,5 +204,38 @@ def new(kind: str, name: str, organisation: bool, site: Path) -> None:
     click.echo(os.path.relpath(stub.path) if not os.path.relpath(stub.path).startswith("..") else stub.path)
 
 
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--dry-run", "-n", is_flag=True, help="Show the files that would change; write nothing.")
+@site_option
+@quiet_option
+def merge(old: str, new: str, dry_run: bool, site: Path, quiet: bool) -> None:
+    """Fold entity OLD into NEW (slugs, or actors/SLUG, locations/SLUG).
+
+    Rewrites OLD's links and front-matter entries in every article, adds OLD's name and aliases
+    to NEW's aliases, moves OLD's file to content/.backups/, and leaves a redirect page at OLD's
+    URL. Only the lines that change are rewritten.
+    """
+    from generator.merge import MergeError, apply_merge, plan_merge
+
+    cfg = _config(site)
+    try:
+        plan = plan_merge(cfg.site_dir, old, new)
+    except MergeError as exc:
+        raise click.ClickException(str(exc)) from None
+    ui = Ui(quiet, False)
+    for edit in plan.edits:
+        ui.info(f"{'would rewrite' if dry_run else 'rewrote'} {edit.path.relative_to(cfg.site_dir).as_posix()}")
+    old_file = plan.remove.relative_to(cfg.site_dir).as_posix()
+    if dry_run:
+        ui.info(f"would move {old_file} to content/.backups/; nothing was written")
+        return
+    backup = apply_merge(plan, cfg.site_dir)
+    ui.info(f"merged {plan.group}/{plan.old} into {plan.group}/{plan.new}: {old_file} moved to "
+            f"{backup.relative_to(cfg.site_dir).as_posix()}; {plan.group}/{plan.old}/ will redirect to "
+            f"{plan.group}/{plan.new}/ after the next build")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

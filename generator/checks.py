@@ -139,6 +139,17 @@ def duplicate_urls(paths: Iterable[str]) -> list[Problem]:
             in sorted(counts.items()) if n > 1]
 
 
+def with_key_lines(problems: Iterable[Problem], site_dir: Path) -> list[Problem]:
+    """Give `key: ...` problems reported for a whole content file the line of that key."""
+    out = []
+    for p in problems:
+        key = p.message.partition(":")[0]
+        if p.line == 0 and p.path.startswith("content/") and _KEY_LINE.match(p.message) and " " not in key:
+            p = problem(p.path, key_line(site_dir, p.path, key) or 0, p.message, p.level)
+        out.append(p)
+    return out
+
+
 def check_site(cfg: SiteConfig) -> tuple[list[Problem], int]:
     """Everything `newsgloss check` reports, and the number of files that would be built."""
     from generator import build as pipeline
@@ -155,7 +166,7 @@ def check_site(cfg: SiteConfig) -> tuple[list[Problem], int]:
     theme, found = load_theme(cfg.site_dir, cfg.theme)
     problems += found
     if errors_in(problems):
-        return sorted(set(problems)), 0
+        return sorted(set(with_key_lines(problems, cfg.site_dir))), 0
     try:
         files = list(render_site(site, index, bodies, entity_bodies, cfg, theme))
     except TemplateError as exc:
@@ -163,4 +174,4 @@ def check_site(cfg: SiteConfig) -> tuple[list[Problem], int]:
     problems += duplicate_urls(str(f.path) for f in files)
     pages = {str(f.path): (f.data or b"").decode("utf-8") for f in files if f.path.suffix == ".html"}
     problems += check_links(pages, [str(f.path) for f in files])
-    return sorted(set(problems)), len(files)
+    return sorted(set(with_key_lines(problems, cfg.site_dir))), len(files)

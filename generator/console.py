@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TextIO
 
 import click
 
@@ -44,7 +44,7 @@ class ProgressBar:
     that finishes within `delay` seconds.
     """
 
-    def __init__(self, enabled: bool, file: IO[str] | None = None, delay: float = BAR_DELAY) -> None:
+    def __init__(self, enabled: bool, file: TextIO | None = None, delay: float = BAR_DELAY) -> None:
         self.file = file or sys.stdout
         self.enabled = enabled and self.file.isatty()
         self.delay = delay
@@ -90,6 +90,5 @@ def summary(report: BuildReport, output: Path) -> str:
     warnings = len(warnings_in(report.problems))
     new = f"; {plural(len(report.imported), 'new file')} in content/" if report.imported else ""
     return (f"built {plural(report.articles, 'article')}, {plural(report.actors, 'actor')}, "
-            f"{plural(report.locations, 'location')}: {plural(report.pages, 'page')} "
-            f"({plural(report.files, 'file')}) in {where(output)} in {report.seconds:.2f} s{new}; "
-            f"{plural(warnings, 'warning')}")
+            f"{plural(report.locations, 'location')}: {plural(report.pages, 'page')} in {where(output)} "
+            f"in {report.seconds:.2f} s{new}; {plural(warnings, 'warning')}")

@@ -272,7 +272,7 @@ def serve(site_dir: Path, host: str, port: int, *, output: Path | None = None,
 
     watcher = SiteWatcher(site_dir).start()
     shown = f"[{host}]" if ":" in host else host
-    info(f"serving http://{shown}:{server.server_address[1]}/ — watching site.yaml, seeds/, "
+    click.echo(f"serving http://{shown}:{server.server_address[1]}/ — watching site.yaml, seeds/, "
          f"content/ and themes/; Ctrl+C to stop")
     try:
         for changed in watcher.batches():

@@ -24,7 +24,7 @@ def test_help_lists_the_commands() -> None:
 def test_build_prints_a_summary_and_writes_output(site_dir: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 2 articles, 2 actors, 1 location: 9 pages (")
+    assert result.output.startswith("built 2 articles, 2 actors, 1 location: 9 pages in ")
     assert result.output.count("\n") == 1 and result.output.rstrip().endswith("; 0 warnings")
     assert (site_dir / "output/articles/harbour-reopens/index.html").is_file()
 

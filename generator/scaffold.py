@@ -108,6 +108,9 @@ def init_site(folder: Path, title: str | None = None) -> list[Path]:
         what = "a file" if not folder.is_dir() else "not empty"
         raise ScaffoldError(f"{folder} is {what}; `newsgloss init` only creates a site in a new or "
                             f"empty folder")
+    if not (bundled_theme_dir() / "templates").is_dir():
+        raise ScaffoldError(f"the default theme is missing from this installation ({bundled_theme_dir()}); "
+                            f"reinstall newsgloss")
     title = title or folder.name.replace("-", " ").replace("_", " ").strip().title() or "My News"
     files = {
         "site.yaml": SITE_YAML.format(title=_yaml_text(title)),

@@ -121,9 +121,10 @@ def serve(host: str, port: int, output: Path | None, site: Path, quiet: bool, ve
 
 
 @main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any problem).")
 @site_option
 @quiet_option
-def check(site: Path, quiet: bool) -> None:
+def check(strict: bool, site: Path, quiet: bool) -> None:
     """Validate content and the rendered site without writing anything.
 
     Reports unknown entity references, conflicting aliases, registry entries no article mentions,
@@ -136,7 +137,7 @@ def check(site: Path, quiet: bool) -> None:
     for p in problems:
         click.echo(str(p), err=True)
     errors, warnings = len(errors_in(problems)), len(warnings_in(problems))
-    if errors:
+    if errors or (strict and warnings):
         click.echo(f"check: {plural(errors, 'error')}, {plural(warnings, 'warning')}", err=True)
         raise click.exceptions.Exit(1)
     if not quiet:

@@ -8,12 +8,13 @@ virtualenv in it.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from pathlib import Path
 from typing import Iterator
 
-from watchfiles import watch
+from watchfiles import Change, watch
 
 INPUT_DIRS = ("seeds", "content", "themes")
 CONFIG = "site.yaml"
@@ -30,6 +31,12 @@ def is_input(site_dir: Path, path: str) -> bool:
     if not parts or any(p.startswith(".") for p in parts) or parts[-1].endswith(_TEMP_SUFFIXES):
         return False
     return parts == (CONFIG,) or parts[0] in INPUT_DIRS
+
+
+def _transient(batch: set[tuple[Change, str]], path: str) -> bool:
+    """A file created and removed within one batch (an editor's or sed's temporary file)."""
+    kinds = {change for change, p in batch if p == path}
+    return Change.added in kinds and Change.deleted in kinds and not os.path.exists(path)
 
 
 class SiteWatcher:
@@ -58,7 +65,7 @@ class SiteWatcher:
     def _watch(self, paths: list[Path], recursive: bool, stop: threading.Event) -> Iterator[set[str]]:
         for batch in watch(*paths, recursive=recursive, stop_event=stop, debounce=self.debounce_ms,
                            step=50, rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
-            found = {p for _, p in batch if is_input(self.site_dir, p)}
+            found = {p for _, p in batch if is_input(self.site_dir, p) and not _transient(batch, p)}
             if found:
                 yield found
 

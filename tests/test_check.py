@@ -117,3 +117,10 @@ def test_bad_site_yaml_is_an_error_with_a_line(site_dir: Path) -> None:
     code, lines = _check(site_dir)
     assert code == 1
     assert "site.yaml:4: per_page: expected a whole number from 1 to 100000" in lines
+
+
+def test_strict_turns_warnings_into_a_failure(site_dir: Path) -> None:
+    _edit(site_dir / "content/articles/ferry-strike.md", "actors: [port-authority]", "actors: []")
+    assert _check(site_dir)[0] == 0
+    result = CliRunner().invoke(main, ["check", "--strict", "--site", str(site_dir)])
+    assert result.exit_code == 1 and "check: 0 errors, 1 warning" in result.output

@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.serve import allowed_hosts, inject, is_loopback, resolve_request
+from generator.watch import is_input
 
 START_TIMEOUT = 60.0
 
@@ -197,3 +199,22 @@ def test_serve_refuses_a_non_loopback_host(site_dir: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--site", str(site_dir), "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "not a loopback address" in result.output
     assert not (site_dir / "output").exists()
+
+
+def test_a_busy_port_is_a_clear_error(site_dir: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--quiet", "--site", str(site_dir), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+
+
+def test_only_input_files_trigger_rebuilds(tmp_path: Path) -> None:
+    site = tmp_path
+    for path in ("site.yaml", "content/articles/a.md", "seeds/x.txt", "themes/t/templates/base.html"):
+        assert is_input(site, str(site / path)), path
+    for path in ("output/index.html", ".output.staging/x", "content/.backups/a.md", "content/articles/.a.md.swp",
+                 "content/articles/a.md~", "notes.txt", ".venv/lib/x.py", "../elsewhere/site.yaml"):
+        assert not is_input(site, str(site / path)), path

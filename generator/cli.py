@@ -61,7 +61,7 @@ def build(output: Path | None, site: Path, quiet: bool, verbose: bool) -> None:
     ui.info(summary(report, cfg.output_dir))
 
 
-@main.command("import")
+@main.command("import", short_help="Convert seeds into content/ (never overwriting).")
 @click.argument("seeds", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]),
               help="Date for seeds with no date line or sidecar (YYYY-MM-DD).")
@@ -96,7 +96,7 @@ def import_(seeds: tuple[Path, ...], date: dt.datetime | None, reimport: bool, s
     ui.info(f"imported {plural(len(seeds), 'seed')}: {plural(len(written), 'new file')} in content/")
 
 
-@main.command()
+@main.command(short_help="Preview the site on 127.0.0.1, rebuilding and reloading on change.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Loopback address to listen on (localhost, 127.0.0.1 or ::1).")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
@@ -145,7 +145,7 @@ def check(strict: bool, site: Path, quiet: bool) -> None:
                    f"links and anchors resolve)")
 
 
-@main.command()
+@main.command(short_help="Show the entity mentions detection finds in FILES.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @site_option
@@ -168,7 +168,7 @@ def entities(files: tuple[Path, ...], fmt: str, site: Path) -> None:
     click.echo(format_mentions(results, fmt))
 
 
-@main.command()
+@main.command(short_help="Create a new site folder.")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", help="Site title (default: from the folder name).")
 @quiet_option
@@ -186,7 +186,7 @@ def init(folder: Path, title: str | None, quiet: bool) -> None:
         f"themes/default/, .gitignore\nnext: cd {shown} && newsgloss build && newsgloss serve")
 
 
-@main.command()
+@main.command(short_help="Write a stub for a new article, actor or location.")
 @click.argument("kind", type=click.Choice(["article", "actor", "location"]))
 @click.argument("name")
 @click.option("--organisation", "organisation", is_flag=True, help="For actors: an organisation, not a person.")
@@ -205,7 +205,7 @@ def new(kind: str, name: str, organisation: bool, site: Path) -> None:
     click.echo(os.path.relpath(stub.path) if not os.path.relpath(stub.path).startswith("..") else stub.path)
 
 
-@main.command()
+@main.command(short_help="Fold entity OLD into entity NEW, leaving a redirect.")
 @click.argument("old")
 @click.argument("new")
 @click.option("--dry-run", "-n", is_flag=True, help="Show the files that would change; write nothing.")

@@ -217,7 +217,7 @@ def start_server(preview: Preview, host: str, port: int,
                  log: Callable[[str], None] = lambda _: None) -> tuple[PreviewServer, threading.Thread]:
     """Bind `host:port` (port 0: any free port) and serve in a background thread."""
     server = PreviewServer(host, port, make_handler(preview, frozenset(), log))
-    bound = server.server_address[1]
+    bound = server.server_address[1]  # known only now when port is 0; no request was served yet
     server.RequestHandlerClass = make_handler(preview, allowed_hosts(host, bound), log)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="newsgloss-serve", daemon=True)

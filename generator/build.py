@@ -130,8 +130,7 @@ def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody],
     return bodies, entity_bodies
 
 
-def template_problem(exc: TemplateError) -> Problem:
-    """A template error as a Problem naming the template file and line."""
+def _template_problem(exc: TemplateError) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         return problem(f"templates/{exc.name or exc.filename}", exc.lineno, f"template error: {exc.message}")
     import traceback
@@ -197,7 +196,7 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     try:
         report = write_site(files, cfg.output_dir, cfg.site_dir)
     except TemplateError as exc:
-        raise ContentError([*problems, template_problem(exc)]) from None
+        raise ContentError([*problems, _template_problem(exc)]) from None
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     return BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
@@ -214,7 +213,7 @@ def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:
     try:
         return list(render_site(site, index, bodies, entity_bodies, cfg, theme)), problems
     except TemplateError as exc:
-        return [], [*problems, template_problem(exc)]
+        return [], [*problems, _template_problem(exc)]
 
 
 def iter_pages(files: Iterable[RenderedFile]) -> Iterator[RenderedFile]:

@@ -170,7 +170,7 @@ def check_site(cfg: SiteConfig) -> tuple[list[Problem], int]:
     try:
         files = list(render_site(site, index, bodies, entity_bodies, cfg, theme))
     except TemplateError as exc:
-        return sorted({*problems, pipeline.template_problem(exc)}), 0
+        return sorted({*problems, pipeline._template_problem(exc)}), 0
     problems += duplicate_urls(str(f.path) for f in files)
     pages = {str(f.path): (f.data or b"").decode("utf-8") for f in files if f.path.suffix == ".html"}
     problems += check_links(pages, [str(f.path) for f in files])

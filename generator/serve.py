@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import mimetypes
+import os
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -226,8 +227,9 @@ def start_server(preview: Preview, host: str, port: int,
 
 
 def build_once(site_dir: Path, output: Path | None, info: Callable[[str], None],
-               error: Callable[[str], None]) -> tuple[Path | None, tuple[str, ...]]:
-    """Load site.yaml and build; return (output folder, error lines), printing what happened."""
+               error: Callable[[str], None]) -> tuple[Path | None, tuple[str, ...], dict[str, int]]:
+    """Load site.yaml and build; return (output folder, error lines, files the build imported with
+    their modification times), printing what happened."""
     import dataclasses
 
     from generator.build import build
@@ -244,41 +246,57 @@ def build_once(site_dir: Path, output: Path | None, info: Callable[[str], None],
     except ContentError as exc:
         lines = tuple(str(p) for p in exc.problems)
         error(exc.format_message())
-        return (cfg.output_dir if cfg else None), lines
+        return (cfg.output_dir if cfg else None), lines, {}
     except click.ClickException as exc:
         error(f"Error: {exc.format_message()}")
-        return (cfg.output_dir if cfg else None), (exc.format_message(),)
+        return (cfg.output_dir if cfg else None), (exc.format_message(),), {}
     for p in warnings_in(report.problems):
         error(str(p))
     info(summary(report, cfg.output_dir))
-    return cfg.output_dir, ()
+    written = [site_dir / rel for rel in report.imported]
+    return cfg.output_dir, (), {str(p): p.stat().st_mtime_ns for p in written if p.is_file()}
+
+
+def _ours(path: str, imported: dict[str, int]) -> bool:
+    """True when a changed file is one the last build imported and nobody has touched since."""
+    try:
+        return imported.get(path) == os.stat(path).st_mtime_ns
+    except OSError:
+        return False
 
 
 def serve(site_dir: Path, host: str, port: int, *, output: Path | None = None,
           info: Callable[[str], None] = print, error: Callable[[str], None] = print,
           detail: Callable[[str], None] = lambda _: None) -> None:
     """Build, serve on `host:port`, rebuild on every input change until interrupted (Ctrl+C)."""
-    site_dir = site_dir.absolute()
-    root, errors = build_once(site_dir, output, info, error)
-    if root is None:
-        raise click.ClickException("cannot serve: site.yaml has errors (see above)")
-    preview = Preview(root, 1, errors)
-    try:
-        server, thread = start_server(preview, host, port, detail)
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
-                                   f"choose another port with --port") from None
     from generator.watch import SiteWatcher
 
-    watcher = SiteWatcher(site_dir).start()
+    site_dir = site_dir.absolute()
+    watcher = SiteWatcher(site_dir).start()  # first, so that no edit during the first build is missed
+    try:
+        root, errors, imported = build_once(site_dir, output, info, error)
+        if root is None:
+            raise click.ClickException("cannot serve: site.yaml has errors (see above)")
+        preview = Preview(root, 1, errors)
+        server, thread = start_server(preview, host, port, detail)
+    except OSError as exc:
+        watcher.stop()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                                   f"choose another port with --port") from None
+    except BaseException:
+        watcher.stop()
+        raise
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"serving http://{shown}:{server.server_address[1]}/ — watching site.yaml, seeds/, "
-         f"content/ and themes/; Ctrl+C to stop")
+               f"content/ and themes/; Ctrl+C to stop")
     try:
         for changed in watcher.batches():
+            changed = {p for p in changed if not _ours(p, imported)}
+            if not changed:
+                continue  # only files our own import just wrote
             names = sorted(Path(p).relative_to(site_dir).as_posix() for p in changed)
             info(f"changed: {', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''}")
-            new_root, errors = build_once(site_dir, output, info, error)
+            new_root, errors, imported = build_once(site_dir, output, info, error)
             preview.publish(new_root or preview.root, errors)
     except KeyboardInterrupt:
         info("stopped")

@@ -48,12 +48,16 @@ class SiteWatcher:
         self.changes: queue.Queue[set[str]] = queue.Queue()
         self.stopped = threading.Event()
         self._restart = threading.Event()
+        self._ready = [threading.Event(), threading.Event()]
         self._threads = [threading.Thread(target=self._top, daemon=True, name="watch-site"),
                          threading.Thread(target=self._inputs, daemon=True, name="watch-inputs")]
 
-    def start(self) -> SiteWatcher:
+    def start(self, timeout: float = 30.0) -> SiteWatcher:
+        """Start watching; returns once both watchers are registered (changes from then on count)."""
         for thread in self._threads:
             thread.start()
+        for ready in self._ready:
+            ready.wait(timeout)
         return self
 
     def stop(self) -> None:
@@ -62,15 +66,18 @@ class SiteWatcher:
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def _watch(self, paths: list[Path], recursive: bool, stop: threading.Event) -> Iterator[set[str]]:
+    def _watch(self, paths: list[Path], recursive: bool, stop: threading.Event,
+               ready: threading.Event) -> Iterator[set[str]]:
+        # rust_timeout + yield_on_timeout: the first (empty) batch proves the watches are in place
         for batch in watch(*paths, recursive=recursive, stop_event=stop, debounce=self.debounce_ms,
-                           step=50, rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+                           step=50, rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
+            ready.set()
             found = {p for _, p in batch if is_input(self.site_dir, p) and not _transient(batch, p)}
             if found:
                 yield found
 
     def _top(self) -> None:
-        for found in self._watch([self.site_dir], False, self.stopped):
+        for found in self._watch([self.site_dir], False, self.stopped, self._ready[0]):
             if any(Path(p).name in INPUT_DIRS for p in found):
                 self._restart.set()  # an input folder appeared or went: re-watch the folders
             self.changes.put(found)
@@ -80,9 +87,10 @@ class SiteWatcher:
             self._restart.clear()
             folders = [self.site_dir / name for name in INPUT_DIRS if (self.site_dir / name).is_dir()]
             if not folders:
+                self._ready[1].set()
                 self._restart.wait()
                 continue
-            for found in self._watch(folders, True, self._restart):
+            for found in self._watch(folders, True, self._restart, self._ready[1]):
                 self.changes.put(found)
 
     def batches(self, poll: float = 0.25) -> Iterator[set[str]]:

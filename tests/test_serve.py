@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import filecmp
 import http.client
 import json
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -21,6 +23,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.serve import allowed_hosts, inject, is_loopback, resolve_request
 from generator.watch import is_input
+from tests.conftest import chromium_path
 
 START_TIMEOUT = 60.0
 
@@ -218,3 +221,90 @@ def test_only_input_files_trigger_rebuilds(tmp_path: Path) -> None:
     for path in ("output/index.html", ".output.staging/x", "content/.backups/a.md", "content/articles/.a.md.swp",
                  "content/articles/a.md~", "notes.txt", ".venv/lib/x.py", "../elsewhere/site.yaml"):
         assert not is_input(site, str(site / path)), path
+
+
+class _Browser:
+    """Headless Chromium driven over --remote-debugging-pipe (CDP as NUL-separated JSON)."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        to_chrome_r, self._out = os.pipe()
+        self._in, from_chrome_w = os.pipe()
+
+        def wire() -> None:  # Chromium reads commands on fd 3 and writes replies on fd 4
+            high_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
+
+        self.proc = subprocess.Popen(
+            [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+             "--no-first-run", f"--user-data-dir={profile}", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=wire, pass_fds=(3, 4, to_chrome_r, from_chrome_w))
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next = 0
+
+    def call(self, method: str, session: str | None = None, **params: object) -> dict[str, object]:
+        self._next += 1
+        message: dict[str, object] = {"id": self._next, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._out, json.dumps(message).encode("utf-8") + b"\0")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._next:
+                    assert "error" not in reply, reply
+                    return reply["result"]  # type: ignore[no-any-return]
+            ready, _, _ = select.select([self._in], [], [], 1.0)
+            if ready:
+                chunk = os.read(self._in, 1 << 16)
+                assert chunk, "Chromium closed the pipe"
+                self._buffer += chunk
+        raise AssertionError(f"no reply from Chromium to {method}")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        os.close(self._in)
+        os.close(self._out)
+
+
+def test_an_open_page_reloads_in_a_real_browser(served: Served, served_site: Path, tmp_path: Path) -> None:
+    browser = _Browser(chromium_path(), tmp_path / "profile")
+    try:
+        url = f"http://127.0.0.1:{served.port}/articles/harbour-reopens/index.html"
+        target = browser.call("Target.createTarget", url=url)["targetId"]
+        session = str(browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"])
+
+        def page(expression: str) -> object:
+            result = browser.call("Runtime.evaluate", session, expression=expression, returnByValue=True)
+            return result["result"].get("value")  # type: ignore[attr-defined]
+
+        for _ in range(300):  # until loaded; each evaluate is a round trip, bounded by the count
+            if page(f"location.href === {json.dumps(url)} && document.readyState === 'complete'"):
+                break
+            time.sleep(0.1)
+        assert "ships could dock again" in str(page("document.body.innerText"))
+        page("window.__before_edit = true")  # a page reload clears it
+        article = served_site / "content/articles/harbour-reopens.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("ships could dock again",
+                                                                       "ships could dock at noon"),
+                           encoding="utf-8")
+        text = ""
+        for _ in range(600):
+            if page("window.__before_edit === undefined && document.readyState === 'complete'"):
+                text = str(page("document.body.innerText"))
+                break
+            time.sleep(0.1)
+        assert "ships could dock at noon" in text, "the open page did not reload with the new text"
+    finally:
+        browser.close()

@@ -11,12 +11,15 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.config import SiteConfig, load_config
+from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.console import ProgressBar, Ui, plural, summary
-from generator.errors import ContentError, errors_in, warnings_in
+from generator.errors import ContentError, UsageProblem, errors_in, warnings_in
 
 
-def _config(site: Path, output: Path | None = None) -> SiteConfig:
+def _config(site: Path, output: Path | None = None, need_site: bool = True) -> SiteConfig:
+    if need_site and not (site / CONFIG_NAME).is_file():
+        raise UsageProblem(f"{site.absolute()} is not a newsgloss site (no {CONFIG_NAME}); "
+                           f"run `newsgloss init DIR` to make one, or pass --site DIR")
     cfg = load_config(site)
     if output is not None:
         cfg = dataclasses.replace(cfg, output=str(output.expanduser().absolute()))
@@ -156,7 +159,7 @@ def entities(files: tuple[Path, ...], fmt: str, site: Path) -> None:
     from generator.detect.listing import format_mentions
     from generator.seeds import decode_seed
 
-    cfg = _config(site)
+    cfg = _config(site, need_site=False)
     content, _ = load_content(cfg)
     lexicon = content.lexicon(cfg.reject)
     results = {}

@@ -124,3 +124,10 @@ def test_help_lists_every_editor_command() -> None:
     result = CliRunner().invoke(main, ["--help"])
     for command in ("init", "new", "serve", "check", "merge"):
         assert f"  {command} " in result.output
+
+
+def test_build_outside_a_site_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--site", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is not a newsgloss site (no site.yaml)" in result.output
+    assert not (tmp_path / "output").exists()

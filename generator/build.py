@@ -6,10 +6,11 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from generator.checks import drift
 from generator.config import SiteConfig
 from generator.content import Content, load_content
 from generator.detect import KnownEntity, Lexicon
@@ -19,6 +20,7 @@ from generator.linkcheck import check_body_links
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import GROUPS, MentionIndex, Site, build_site, index_mentions, page_path
+from generator.redirects import redirect_problems
 from generator.render import RenderedFile, render_site
 from generator.seeds import find_seeds, read_seed
 from generator.theme import load_theme
@@ -26,6 +28,12 @@ from generator.urls import relative_url
 from generator.writer import OutputError, write_site
 
 Log = Callable[[str], None]
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total) while a long stage runs (the CLI draws a bar)."""
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +47,13 @@ class BuildReport:
     seconds: float
     imported: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    pages: int = 0
+    """HTML pages among the files."""
 
 
 def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, reimport: bool = False,
-                 date: dt.date | None = None, log: Log = lambda _: None) -> tuple[list[str], list[Problem]]:
+                 date: dt.date | None = None, log: Log = lambda _: None,
+                 progress: Progress = _no_progress) -> tuple[list[str], list[Problem]]:
     """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`)."""
     problems: list[Problem] = []
     written: list[str] = []
@@ -50,7 +61,9 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
     taken = {a.slug for a in content.articles} | {
         p.stem for p in (cfg.content_dir / "articles").glob("*.md")}
     lexicon = content.lexicon(cfg.reject)
-    for path in paths:
+    paths = list(paths)
+    for done, path in enumerate(paths):
+        progress("importing seeds", done, len(paths))
         seed, found = read_seed(path, cfg.site_dir)
         problems += found
         if seed is None:
@@ -68,6 +81,7 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
         lexicon = Lexicon(lexicon.entities + tuple(
             KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities
             if not g.known), lexicon.rejects)
+    progress("importing seeds", len(paths), len(paths))
     return written, problems
 
 
@@ -117,20 +131,6 @@ def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody],
     return bodies, entity_bodies
 
 
-def drift(site: Site, bodies: Mapping[str, AnnotatedBody]) -> list[Problem]:
-    """Warn where an article's front matter and its body links disagree."""
-    problems = []
-    for article in (*site.articles, *site.drafts):
-        listed = set(site.entities_of.get(article.slug, ()))
-        linked = set(bodies[article.slug].linked)
-        for entity_key in sorted(linked - listed):
-            group, _, slug = entity_key.partition("/")
-            problems.append(problem(article.body.path, 0, f"{slug!r} is linked in the body but "
-                                                          f"missing from {group}: in the front matter",
-                                    "warning"))
-    return problems
-
-
 def _template_problem(exc: TemplateError) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         return problem(f"templates/{exc.name or exc.filename}", exc.lineno, f"template error: {exc.message}")
@@ -142,8 +142,8 @@ def _template_problem(exc: TemplateError) -> Problem:
     return problem("templates", 0, f"template error: {exc}")
 
 
-def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None
-            ) -> tuple[Site, MentionIndex, dict[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem], list[str]]:
+def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None,
+            progress: Progress = _no_progress) -> tuple[Site, MentionIndex, dict[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem], list[str]]:
     """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions."""
     content, problems = load_content(cfg)
     imported: list[str] = []
@@ -152,7 +152,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
         new = [p for p in find_seeds(cfg.seeds_dir)
                if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
         if new:
-            imported, found = import_seeds(cfg, content, new, log=log)
+            imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
             problems += found
             content, problems_after = load_content(cfg)
             problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
@@ -162,20 +162,38 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     bodies, entity_bodies = annotate_all(site, cfg)
     for body in (*bodies.values(), *entity_bodies.values()):
         problems += body.problems
-    problems += drift(site, bodies)
+    problems += drift(site, bodies) + redirect_problems(site)
     index = index_mentions(site, bodies)
     return site, index, bodies, entity_bodies, problems, imported
 
 
-def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
+def _tracked(files: Iterable[RenderedFile], site: Site, progress: Progress,
+             pages: list[PurePosixPath]) -> Iterator[RenderedFile]:
+    """Pass files through, noting HTML pages and reporting progress per article or entity page."""
+    total = len(site.articles) + len(site.actors) + len(site.locations)
+    done = 0
+    progress("rendering", 0, total)
+    for item in files:
+        if item.path.suffix == ".html":
+            pages.append(item.path)
+            parts = item.path.parts
+            if len(parts) == 3 and parts[0] in ("articles", *GROUPS) and parts[2] == "index.html":
+                done += 1
+                progress("rendering", done, total)
+        yield item
+    progress("rendering", total, total)
+
+
+def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _no_progress) -> BuildReport:
     """Import, load, model, annotate, render and write; raise ContentError if anything is wrong."""
     started = time.perf_counter()
-    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log)
+    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, progress=progress)
     theme, found = load_theme(cfg.site_dir, cfg.theme)
     problems += found
     if errors_in(problems):
         raise ContentError(problems)
-    files = render_site(site, index, bodies, entity_bodies, cfg, theme)
+    pages: list[PurePosixPath] = []
+    files = _tracked(render_site(site, index, bodies, entity_bodies, cfg, theme), site, progress, pages)
 
     def verify(written: list[str]) -> None:
         broken = check_body_links(_body_pages(site, bodies, entity_bodies), written)
@@ -189,7 +207,7 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     return BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
-                       time.perf_counter() - started, tuple(imported), tuple(problems))
+                       time.perf_counter() - started, tuple(imported), tuple(problems), len(pages))
 
 
 def _body_pages(site: Site, bodies: Mapping[str, AnnotatedBody], entity_bodies: Mapping[str, AnnotatedBody]

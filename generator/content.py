@@ -24,7 +24,7 @@ ARTICLE_KEYS = frozenset({"title", "slug", "date", "date_source", "source", "see
 _UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f<>\"'`]")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]{0,11}")
 ENTITY_KEYS = frozenset({"name", "slug", "kind", "aliases", "summary", "role", "place_type",
-                         "country", "lat", "lon", "wikidata"})
+                         "country", "lat", "lon", "wikidata", "redirect_from"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +101,8 @@ class Entity:
     """Longitude."""
     wikidata: str = ""
     """Optional Wikidata id (Q…)."""
+    redirect_from: tuple[str, ...] = ()
+    """Slugs of entities merged into this one; each old page becomes a redirect here."""
 
     @property
     def is_actor(self) -> bool:
@@ -298,6 +300,7 @@ def load_entity(path: Path, shown: str, group: str) -> tuple[Entity | None, list
         place_type=_str(doc, "place_type", problems), country=_str(doc, "country", problems),
         lat=_float(doc, "lat", 90, problems), lon=_float(doc, "lon", 180, problems),
         wikidata=_wikidata(doc, problems),
+        redirect_from=_slug_list(doc, "redirect_from", problems),
     )
     failed = any(p.level == "error" for p in problems)
     return (None if failed else entity), problems

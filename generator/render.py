@@ -19,6 +19,7 @@ from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, MentionIndex, Site
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager, PlainContext, SiteView)
+from generator.redirects import render_redirects
 from generator.theme import Theme, static_files
 from generator.urls import join_url, pretty, relative_url
 
@@ -190,6 +191,8 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
         yield RenderedFile(plain.path, env.get_template(name).render(page=plain).encode("utf-8"))
     sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
     yield RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
+    for path, data in render_redirects(site, env):
+        yield RenderedFile(path, data)
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")
     for rel, source in static_files(theme):
         yield RenderedFile(PurePosixPath("static", rel), source=source)

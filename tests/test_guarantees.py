@@ -221,7 +221,7 @@ def test_guarantee_6_yaml_is_loaded_safely_and_errors_name_file_and_line(site_di
         "site.yaml": f"title: ok\nlanguage: en\ndescription: !!python/object/apply:os.system ['touch {marker}']\n",
         "content/articles/x.md": f"---\ntitle: x\ndate: 2024-01-01\nsummary: !!python/object/apply:os.system "
                                  f"['touch {marker}']\n---\n",
-        "content/actors/y.md": f"---\nname: y\nkind: person\nrole: !!python/name:os.system\n---\n",
+        "content/actors/y.md": "---\nname: y\nkind: person\nrole: !!python/name:os.system\n---\n",
     }
     expected = {"site.yaml": 3, "content/articles/x.md": 4, "content/actors/y.md": 4}
     for path, text in payloads.items():

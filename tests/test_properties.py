@@ -102,8 +102,6 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[tuple[str, str]] = []
-        self.open_links = 0
-        self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.urls += [(tag, v or "") for k, v in attrs if k in ("href", "src")]

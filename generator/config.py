@@ -170,9 +170,15 @@ def load_config(site_dir: Path) -> SiteConfig:
     if not path.exists():
         return SiteConfig(site_dir=site_dir)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([problem(CONFIG_NAME, 0, f"cannot read: {exc}")]) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([problem(CONFIG_NAME, 0, f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ContentError([problem(CONFIG_NAME, line, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                                                       f"{exc.start}); save site.yaml as UTF-8")]) from None
     doc, problems = load_yaml(text, CONFIG_NAME)
     if doc is None:
         raise ContentError(problems)

@@ -451,3 +451,17 @@ def test_base_url_must_be_a_plain_absolute_url(site_dir: Path, base: str) -> Non
     code, lines = run_build(site_dir)
     assert code == 1
     assert lines[0] == "site.yaml:2: base_url: expected an absolute http(s) URL"
+
+
+def test_non_utf8_site_yaml_theme_yaml_and_templates_are_clear_errors(site_dir: Path) -> None:
+    templates = site_dir / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "robots.txt").write_bytes(b"User-agent: *\ncaf\xe9 {{ page.title }}\n")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert lines[0] == ("themes/default/templates/robots.txt:2: template is not UTF-8 (byte 0xe9 at offset 17); "
+                        "save it as UTF-8")
+    (site_dir / "site.yaml").write_bytes(b"title: Gazette\ndescription: Caf\xe9 news\n")
+    code, lines = run_build(site_dir)
+    assert code == 1
+    assert lines[0] == "site.yaml:2: not UTF-8 (byte 0xe9 at offset 31); save site.yaml as UTF-8"

@@ -159,11 +159,15 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
+def _sidecar(path: Path, source: str, site_dir: Path) -> tuple[dict[str, Any], list[Problem]]:
     side = path.with_suffix(".yaml")
     if not side.exists():
         return {}, []
     shown = str(Path(source).with_suffix(".yaml"))
+    inside = os.path.abspath(side).startswith(os.path.abspath(site_dir).rstrip(os.sep) + os.sep)
+    outside = outside_site(side, site_dir) if inside else None
+    if outside is not None:
+        return {}, [outside]
     try:
         data = side.read_bytes()
     except OSError as exc:
@@ -264,7 +268,7 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
     text, problems = decode_seed(data, source)
     if any(p.level == "error" for p in problems):
         return None, problems
-    meta, more = _sidecar(path, source)
+    meta, more = _sidecar(path, source, site_dir)
     problems += more
     body = text
     if path.suffix == ".md":
@@ -280,6 +284,8 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
     if not headline or not paragraphs:
         problems.append(problem(source, 1, "seed has no headline and body paragraphs "
                                            "(expected a headline line, a blank line, then text)"))
+        return None, problems
+    if any(p.level == "error" for p in problems):  # never import with a date or source_url left out
         return None, problems
     side_date = meta.get("date")
     if date is None and isinstance(side_date, dt.date):

@@ -465,3 +465,15 @@ def test_non_utf8_site_yaml_theme_yaml_and_templates_are_clear_errors(site_dir: 
     code, lines = run_build(site_dir)
     assert code == 1
     assert lines[0] == "site.yaml:2: not UTF-8 (byte 0xe9 at offset 31); save site.yaml as UTF-8"
+
+
+def test_a_seed_with_a_broken_sidecar_is_not_imported_until_it_is_fixed(site_dir: Path) -> None:
+    (site_dir / "seeds").mkdir()
+    (site_dir / "seeds/story.txt").write_text("Storm Hits Lisbon\n\nThe storm hit Lisbon.\n", encoding="utf-8")
+    (site_dir / "seeds/story.yaml").write_text("date: 2024-02-30\n", encoding="utf-8")
+    code, lines = run_build(site_dir)
+    assert code == 1 and lines[0].startswith("seeds/story.yaml:1: invalid YAML: '2024-02-30' is not a real date")
+    assert not list((site_dir / "content/articles").glob("storm*"))  # no article with a made-up date
+    (site_dir / "seeds/story.yaml").write_text("date: 2024-02-29\n", encoding="utf-8")
+    assert run_build(site_dir)[0] == 0
+    assert "date: 2024-02-29" in (site_dir / "content/articles/storm-hits-lisbon.md").read_text(encoding="utf-8")

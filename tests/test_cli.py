@@ -61,6 +61,7 @@ def test_entities_json_for_one_and_several_files(tmp_path: Path) -> None:
 
 def test_import_command_never_overwrites(site_dir: Path) -> None:
     seed = site_dir / "seeds" / "s.txt"
+    seed.parent.mkdir(exist_ok=True)  # git keeps no empty seeds/ folder in tests/sites/minimal
     seed.write_text("Quake Shakes Lima\n\nMarch 3, 2024\n\nA quake shook Lima in Peru.\n", encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(main, ["import", "--site", str(site_dir), str(seed)]).exit_code == 0

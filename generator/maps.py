@@ -63,12 +63,20 @@ def load_world(path: Path = DATA) -> World:
     data = json.loads(path.read_text(encoding="utf-8"))
     countries = []
     for item in data["countries"]:
-        rings = tuple(tuple((flat[i] / 100, flat[i + 1] / 100) for i in range(0, len(flat), 2))
+        rings = tuple(_unwrap(tuple((flat[i] / 100, flat[i + 1] / 100) for i in range(0, len(flat), 2)))
                       for polygon in item["polygons"] for flat in polygon)
         largest = max(rings, key=len)
         lons, lats = [p[0] for p in largest], [p[1] for p in largest]
         countries.append(Country(item["id"], item["name"], rings, (min(lons), min(lats), max(lons), max(lats))))
     return World(tuple(countries), data["source"])
+
+
+def _unwrap(ring: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    """A ring that crosses the antimeridian (Fiji, Chukotka) continues past 180° instead of
+    jumping back across the whole map; the part beyond the edge is simply cut off by the viewBox."""
+    if not any(abs(a[0] - b[0]) > 180 for a, b in zip(ring, ring[1:])):
+        return ring
+    return tuple((lon + 360 if lon < 0 else lon, lat) for lon, lat in ring)
 
 
 def find_country(world: World, name: str) -> Country | None:

@@ -15,6 +15,7 @@ _QUOTE = re.compile(r"“([^“”]{8,})”|\"([^\"]{8,})\"")
 _VERBS = r"(?:said|says|added|adds|told|tells|warned|warns|insisted|explained|argued|declared|wrote|replied|asked)"
 _TITLES = r"(?:[A-Z][\w.’'-]*\s+){0,4}"
 _AFTER_VERB_FIRST = re.compile(rf"\s*{_VERBS}\s+{_TITLES}$")
+_DESCRIPTOR = re.compile(r"\s*(?:(?:[a-z][\w-]*|[A-Z][\w.-]*)\s+){1,7}")
 _AFTER_NAME_VERB = re.compile(rf"^\s*{_VERBS}\b")
 _BEFORE = re.compile(rf"^\s*{_VERBS}(?:\s+[\w’'-]+){{0,4}}?\s*[:,]?\s*$")
 _CONTINUES = re.compile(r"^[^“\"]{0,40}?[.,]\s*$")
@@ -37,8 +38,8 @@ def _speaker_after(text: str, end: int, mentions: Sequence[tuple[int, int, str]]
             continue
         between = text[end:start]
         verb = _AFTER_NAME_VERB.match(text[stop:stop + 20])
-        if not between.strip() and verb:
-            return key, stop + verb.end()
+        if verb and (not between.strip() or (_DESCRIPTOR.fullmatch(between) and not re.search(r"[.!?]", between))):
+            return key, stop + verb.end()  # `“…,” Mr X said` / `“…,” chairman Richard Parsons said`
         if _AFTER_VERB_FIRST.fullmatch(between):
             return key, stop
         return None

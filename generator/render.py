@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Mapping
@@ -14,6 +15,7 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.config import SiteConfig
+from generator.content import Entity
 from generator.contexts import contexts
 from generator.export import export_mentions
 from generator.maps import load_world
@@ -47,6 +49,26 @@ def _json_script(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _marker() -> Any:
+    """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
+    patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+    def mark(sentence: str, entity: Entity) -> Markup:
+        forms = {entity.name, *entity.aliases}
+        if entity.kind == "person" and " " in entity.name:
+            forms.add(entity.name.split()[-1])
+        key = tuple(sorted(forms, key=lambda f: (-len(f), f)))
+        if key not in patterns:
+            patterns[key] = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in key) + r")(?!\w)")
+        out, last = [], 0
+        for found in patterns[key].finditer(sentence):
+            out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]
+            last = found.end()
+        out.append(escape(sentence[last:]))
+        return Markup("").join(out)
+    return mark
+
+
 def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     """Jinja2 environment: theme lookup order, autoescape for HTML and XML, strict undefined."""
     env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
@@ -76,7 +98,7 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     env.filters.update(date_long=_date_long, iso=lambda d: d.isoformat(),
                        xml_html=lambda m: escape(str.__str__(m)) if isinstance(m, Markup) else escape(m),
                        atom_date=lambda d: f"{d.isoformat()}T00:00:00Z",
-                       json_script=_json_script)
+                       json_script=_json_script, mark=_marker())
     return env
 
 

@@ -25,7 +25,7 @@
       var base = new URL(root, location.href).pathname;
       /* global PagefindUI */
       var search = new PagefindUI({ element: "#search", bundlePath: bundle, baseUrl: base,
-                                    showSubResults: true, showImages: false, resetStyles: false });
+                                    showSubResults: false, showImages: false, resetStyles: false });
       var q = new URLSearchParams(location.search).get("q");
       if (q) search.triggerSearch(q);
     };
@@ -52,7 +52,7 @@
     card.setAttribute("data-kind", info.kind);
     card.appendChild(el("span", "card-kind", KIND[info.kind] || ""));
     card.appendChild(el("strong", "card-name", info.name));
-    if (info.role) card.appendChild(el("span", "card-role", info.role));
+    if (info.role && (!info.summary || info.summary.indexOf(info.role) < 0)) card.appendChild(el("span", "card-role", info.role));
     if (info.summary) card.appendChild(el("span", "card-summary", info.summary));
     var n = info.mentions, a = info.articles;
     var counts = "Named " + n + (n === 1 ? " time" : " times") + " in " + a + (a === 1 ? " article" : " articles");

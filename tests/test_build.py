@@ -50,6 +50,7 @@ def test_no_page_for_weekdays_months_titles_or_chrome(built: Path) -> None:
 
 def test_mr_blinken_leads_to_the_same_page_as_antony_j_blinken(built: Path) -> None:
     page = (built / "actors/antony-j-blinken/index.html").read_text(encoding="utf-8")
+    page = re.sub(r"</?mark>", "", page)  # the entity's names are marked inside quoted sentences
     assert "Mr. Blinken met with Prime Minister Benjamin Netanyahu of Israel" in page
     assert "Speaking to reporters in Cairo on Thursday, Mr. Blinken said" in page
     assert not (built / "actors/blinken").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from pathlib import PurePosixPath
 from typing import Any, Iterator, Mapping
@@ -46,7 +47,10 @@ def _thing(ref: EntityRef, cfg: SiteConfig) -> dict[str, Any]:
 
 def _about(article: Article, found: list[EntityRef], local: Mapping[str, int]) -> list[EntityRef]:
     """What the article is about: entities named in the headline, else the three named most."""
-    named = [r for r in found if any(form in article.title for form in (r.entity.name, *r.entity.aliases))]
+    def forms(e: Any) -> tuple[str, ...]:
+        surname = (e.name.split()[-1],) if e.kind == "person" and " " in e.name else ()
+        return (e.name, *e.aliases, *surname)
+    named = [r for r in found if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", article.title) for f in forms(r.entity))]
     if named:
         return named
     return sorted(found, key=lambda r: -local.get(r.key, 0))[:3]

@@ -175,7 +175,7 @@ def overview_svg(world: World, points: Iterable[MapPoint], label: str) -> Markup
         dots.append(f'<a href="{escape(point.href)}" aria-label="{escape(point.name)}">'
                     f'<circle class="map-dot" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
                     f'<title>{escape(point.name)}</title></circle></a>')
-    return Markup(f'<svg class="overview-map" viewBox="0 0 {width:.0f} {height:.0f}" role="group" '
-                  f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+    return Markup(f'<svg class="overview-map" viewBox="0 0 {width:.0f} {height:.0f}" '
+                  f'xmlns="http://www.w3.org/2000/svg"><title>{escape(label)}</title>'
                   f'<rect class="map-sea" width="{width:.0f}" height="{height:.0f}"/>'
                   f'<path class="map-land" d="{land}"/>{"".join(dots)}</svg>')

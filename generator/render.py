@@ -102,6 +102,13 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     return env
 
 
+def _stylesheet(theme: Theme) -> str:
+    for rel, source in static_files(theme):
+        if rel == "css/site.css":
+            return source.read_text(encoding="utf-8").replace("</", "<\\/")
+    return ""
+
+
 def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
                 entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
                 theme: Theme) -> Iterator[RenderedFile]:
@@ -119,7 +126,8 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
     for name, title in (("404.html", "Page not found"), ("robots.txt", "robots.txt"), ("search.html", "Search")):
         plain = PlainContext(PurePosixPath("search", "index.html") if name == "search.html" else PurePosixPath(name),
                              title, name)
-        yield RenderedFile(plain.path, env.get_template(name).render(page=plain).encode("utf-8"))
+        css = Markup(_stylesheet(theme)) if name == "404.html" else ""  # served at any depth: style inline
+        yield RenderedFile(plain.path, env.get_template(name).render(page=plain, inline_css=css).encode("utf-8"))
     sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
     yield RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")

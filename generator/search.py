@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
@@ -36,7 +37,9 @@ def index_pages(pages: Iterable[tuple[PurePosixPath, str]], language: str) -> It
             target = site.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
-        asyncio.run(_index(site, language, out))
+        # in its own thread: the caller may already run an event loop (a server, a test driving a browser)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(lambda: asyncio.run(_index(site, language, out))).result()
         files = sorted(p for p in out.rglob("*") if p.is_file())
         loaded = [(BUNDLE / p.relative_to(out).as_posix(), p.read_bytes()) for p in files]
     yield from loaded

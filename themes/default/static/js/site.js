@@ -26,11 +26,23 @@
       /* global PagefindUI */
       var search = new PagefindUI({ element: "#search", bundlePath: bundle, baseUrl: base,
                                     showSubResults: false, showImages: false, resetStyles: false });
+      labelSearchInput(0);
       var q = new URLSearchParams(location.search).get("q");
       if (q) search.triggerSearch(q);
     };
     script.onerror = function () { if (note) note.hidden = false; ui.hidden = true; };
     document.head.appendChild(script);
+  }
+
+  /* pagefind's input has only a placeholder: give it a visible label */
+  function labelSearchInput(tries) {
+    var input = document.querySelector("#search input");
+    if (!input) { if (tries < 40) setTimeout(function () { labelSearchInput(tries + 1); }, 50); return; }
+    if (input.id === "search-input") return;
+    input.id = "search-input";
+    var label = el("label", "search-label", "Search articles, people and places");
+    label.htmlFor = "search-input";
+    input.parentNode.parentNode.insertBefore(label, input.parentNode);
   }
 
   /* ---- Entity cards ---- */
@@ -105,7 +117,7 @@
     card.id = "entity-card";
     card.setAttribute("role", "tooltip");
     card.hidden = true;
-    document.body.appendChild(card);
+    (document.getElementById("main") || document.body).appendChild(card);  /* inside the main landmark */
     var hover = window.matchMedia && window.matchMedia("(hover: hover)").matches;
     var links = document.querySelectorAll(".article-body a.entity[data-entity]");
     for (var i = 0; i < links.length; i++) {

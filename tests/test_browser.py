@@ -250,3 +250,23 @@ def test_corpus_search_finds_articles_by_actor_name(browser: object, corpus_serv
     assert any("/articles/" in h for h in hrefs)
     assert problems == []
     _close(page)
+
+
+def _overflow(browser: object, base: str, pages: list[str]) -> dict[str, int]:
+    """Pages wider than a 390 px phone screen (a reader would have to scroll sideways)."""
+    wide = {}
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    for rel in pages:
+        page.goto(base + rel)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[rel] = width
+    context.close()
+    return wide
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: object, served: str, corpus_built: Path,
+                                            corpus_served: str) -> None:
+    assert _overflow(browser, served, [p for p in SEED_PAGES if p != "404.html"]) == {}
+    assert _overflow(browser, corpus_served, _corpus_pages(corpus_built)) == {}

@@ -43,9 +43,18 @@ def _date_long(value: dt.date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
+def _drop_none(value: Any) -> Any:
+    """JSON without null members (absent facts are left out, not written as null)."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
+
+
 def _json_script(value: Any) -> Markup:
     """JSON for a <script type="application/json"> block: `<`, `>` and `&` escaped, keys sorted."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(_drop_none(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

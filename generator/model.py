@@ -220,7 +220,8 @@ def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIn
             if not found:
                 continue
             speakers = [f for f in found if (e := site.entity(f[2])) is not None and e.is_actor]
-            for said in find_quotes(paragraph.text, speakers):
+            people = frozenset(k for _, _, k in speakers if (e := site.entity(k)) is not None and e.kind == "person")
+            for said in find_quotes(paragraph.text, speakers, people):
                 quotes[said.entity].append(Quote(article.slug, said.entity, said.text, paragraph.anchor))
             for s0, s1 in split_sentences(paragraph.text):
                 inside = Counter(k for s, e, k in found if s0 <= s < s1)

@@ -18,6 +18,7 @@ _AFTER_VERB_FIRST = re.compile(rf"\s*{_VERBS}\s+{_TITLES}$")
 _DESCRIPTOR = re.compile(r"\s*(?:(?:[a-z][\w-]*|[A-Z][\w.-]*)\s+){1,7}")
 _AFTER_NAME_VERB = re.compile(rf"^\s*{_VERBS}\b")
 _BEFORE = re.compile(rf"^\s*{_VERBS}(?:\s+[\w’'-]+){{0,4}}?\s*[:,]?\s*$")
+_PRONOUN_AFTER = re.compile(rf"^\s*(?:(?:he|she)\s+{_VERBS}|{_VERBS}\s+(?:he|she))\b")
 _CONTINUES = re.compile(r"^[^“\"]{0,40}?[.,]\s*$")
 
 
@@ -55,8 +56,21 @@ def _speaker_before(text: str, begin: int, mentions: Sequence[tuple[int, int, st
     return None
 
 
-def find_quotes(text: str, mentions: Sequence[tuple[int, int, str]]) -> list[FoundQuote]:
-    """Every quote in `text` attributed to one of `mentions` (start, end, entity key), in order."""
+def _pronoun_speaker(text: str, start: int, end: int, mentions: Sequence[tuple[int, int, str]],
+                     people: frozenset[str]) -> str | None:
+    """`“…,” he said`: the speaker is the one person named before the quote in the paragraph, if only one."""
+    if not _PRONOUN_AFTER.match(text[end:end + 30]):
+        return None
+    before = {key for s, _, key in mentions if s < start and key in people}
+    return before.pop() if len(before) == 1 else None
+
+
+def find_quotes(text: str, mentions: Sequence[tuple[int, int, str]],
+                people: frozenset[str] = frozenset()) -> list[FoundQuote]:
+    """Every quote in `text` attributed to one of `mentions` (start, end, entity key), in order.
+
+    `people` are the keys that may be `he` or `she`: a pronoun is resolved only when exactly one of
+    them is named earlier in the same paragraph."""
     quotes = [(m.start(), m.end(), (m.group(1) or m.group(2)).strip()) for m in _QUOTE.finditer(text)]
     found: list[FoundQuote] = []
     previous: tuple[str, int] | None = None
@@ -70,7 +84,7 @@ def find_quotes(text: str, mentions: Sequence[tuple[int, int, str]]) -> list[Fou
             found.append(FoundQuote(after[0], words.rstrip(",")))
             previous = (after[0], max(after[1], end))
             continue
-        before = _speaker_before(text, start, mentions)
+        before = _speaker_before(text, start, mentions) or _pronoun_speaker(text, start, end, mentions, people)
         if before is not None:
             found.append(FoundQuote(before, words.rstrip(",")))
             previous = (before, end)

@@ -143,6 +143,15 @@ def test_quote_patterns(text: str, speaker: str, words: str) -> None:
     assert [(q.entity, q.text) for q in found] == [("actors/x", words)]
 
 
+def test_he_said_goes_to_the_one_person_named_before_it_in_the_paragraph() -> None:
+    text = 'Mr Blair met union leaders. "We have listened and we will act," he said.'
+    found = find_quotes(text, [(0, 8, "actors/tb")], frozenset({"actors/tb"}))
+    assert [(q.entity, q.text) for q in found] == [("actors/tb", "We have listened and we will act")]
+    two = 'Mr Blair met Mr Brown. "We have listened and we will act," he said.'
+    assert find_quotes(two, [(0, 8, "actors/tb"), (13, 21, "actors/gb")], frozenset({"actors/tb", "actors/gb"})) == []
+    assert find_quotes(text, [(0, 8, "actors/tb")]) == []  # an organisation is never "he"
+
+
 def test_a_quote_is_not_given_to_someone_merely_named_near_it() -> None:
     text = '“It was a dreadful day,” the spokesman said, adding that Jack Straw had left.'
     start = text.index("Jack Straw")

@@ -20,7 +20,8 @@ async def _index(pages: Path, language: str, out: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
     config = IndexConfig(keep_index_url=True, force_language=language.split("-")[0].lower(),
-                         output_path=str(out))
+                         output_path=str(out),  # notes repeat the entity summaries: keep them out of excerpts
+                         exclude_selectors=[".sidenote", ".footnote-ref", ".footnotes"])
     async with PagefindIndex(config=config) as index:  # leaving the block writes the bundle to `out`
         await index.add_directory(str(pages))
 

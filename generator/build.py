@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator, Mapping
 
@@ -228,7 +228,8 @@ def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:
     if errors_in(problems):
         return [], problems
     try:
-        return list(render_site(site, index, bodies, entity_bodies, cfg, theme)), problems
+        # no search index: nothing links to pagefind/ and check writes nothing
+        return list(render_site(site, index, bodies, entity_bodies, replace(cfg, search=False), theme)), problems
     except TemplateError as exc:
         return [], [*problems, _template_problem(exc)]
 

@@ -13,6 +13,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.errors import Problem, problem
 
 _FENCE = re.compile(r"^---[ \t]*$")
+# libyaml's parser when PyYAML has it (10-20x faster); same safe constructor and resolver
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -60,20 +62,35 @@ def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
             _walk(item, prefix, offset, doc, path, problems)
 
 
+def _parse(text: str, loader_class: Any) -> tuple[Node | None, Any]:
+    """One parse: the node tree gives line numbers, and the data is constructed from it."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        return problem(path, line, f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}")
+    return problem(path, 1 + line_offset, f"invalid YAML: {exc}")
+
+
 def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Safely load a YAML mapping; problems name the file and line (offset added)."""
     path = str(path)
     problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        reason = exc.problem or exc.context or "invalid YAML"
-        return None, [problem(path, line, f"invalid YAML: {reason}")]
-    except yaml.YAMLError as exc:
-        return None, [problem(path, 1 + line_offset, f"invalid YAML: {exc}")]
+        node, data = _parse(text, _LOADER)
+    except yaml.YAMLError:
+        try:  # the pure-Python parser's messages and line numbers are the ones users see
+            node, data = _parse(text, yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            return None, [_yaml_problem(exc, path, line_offset)]
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -54,7 +54,7 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     def url(ctx: Any, target: PurePosixPath | str) -> str:
         if ctx["page"].template == "404.html":  # served at any depth: only absolute links work
             return abs_url(target)
-        return pretty(relative_url(PurePosixPath(target), ctx["page"].path), cfg.pretty_links)
+        return pretty(relative_url(target, ctx["page"].path), cfg.pretty_links)
 
     env.globals.update(url=url, abs_url=abs_url, site=SiteView(
         cfg.title, cfg.description, cfg.language, cfg.base_url, cfg.pretty_links,
@@ -112,8 +112,8 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
     for mention in index.mentions.get(ref.key, ()):
         sentences.setdefault(mention.article, []).append(mention)
     appearances = [Appearance(articles[s], tuple(sentences.get(s, ()))) for s in slugs]
-    co = [(r, n) for r, n in zip(_refs(site, index, [k for k, _ in index.co_mentions(ref.key)]),
-                                 [n for _, n in index.co_mentions(ref.key)])]
+    shared = index.co_mentions(ref.key)
+    co = list(zip(_refs(site, index, [k for k, _ in shared]), [n for _, n in shared]))
     dates = [a.article.date for a in appearances]
     total = max(1, math.ceil(len(appearances) / cfg.per_page))
     for number in range(1, total + 1):

@@ -9,7 +9,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from generator.config import SiteConfig
 from generator.content import Article, Content, Entity
@@ -174,13 +174,36 @@ def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
     return forms
 
 
-def _find(paragraph: Paragraph, pattern: re.Pattern[str] | None,
-          forms: Mapping[str, str]) -> list[tuple[int, int, str]]:
+_WORD = re.compile(r"\w")
+
+
+def _scan(text: str, ranked: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    r"""Whole-word matches of `ranked` forms, as the regex `(?<!\w)(?:f1|f2|…)(?!\w)` finds them.
+
+    Leftmost match first; at one position the earliest form in `ranked` wins; scanning resumes
+    after a match. Plain `str.find` per form instead of compiling a regex per article, which
+    cost ~3 ms an article.
+    """
+    starts: list[tuple[int, int]] = []
+    for rank, form in enumerate(ranked):
+        at = text.find(form)
+        while at != -1:
+            end = at + len(form)
+            if (at == 0 or not _WORD.match(text, at - 1)) and not _WORD.match(text, end):
+                starts.append((at, rank))
+            at = text.find(form, at + 1)
+    pos = -1
+    for at, rank in sorted(starts):
+        if at >= pos:
+            pos = at + len(ranked[rank])
+            yield at, pos, ranked[rank]
+
+
+def _find(paragraph: Paragraph, ranked: Sequence[str], forms: Mapping[str, str]) -> list[tuple[int, int, str]]:
     found = [(s, e, k) for s, e, k in paragraph.links]
-    if pattern is not None:
-        for m in pattern.finditer(paragraph.text):
-            if not any(s < m.end() and m.start() < e for s, e, _ in paragraph.links):
-                found.append((m.start(), m.end(), forms[m.group(0)]))
+    for start, end, form in _scan(paragraph.text, ranked):
+        if not any(s < end and start < e for s, e, _ in paragraph.links):
+            found.append((start, end, forms[form]))
     return sorted(found)
 
 
@@ -195,10 +218,9 @@ def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIn
         keys = tuple(dict.fromkeys([*site.entities_of.get(article.slug, ()), *body.linked]))
         entities_of[article.slug] = keys
         forms = _name_patterns(site, keys)
-        pattern = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-                              + r")(?!\w)") if forms else None)
+        ranked = sorted(forms, key=len, reverse=True)
         for paragraph in body.paragraphs:
-            found = _find(paragraph, pattern, forms)
+            found = _find(paragraph, ranked, forms)
             if not found:
                 continue
             for s0, s1 in split_sentences(paragraph.text):

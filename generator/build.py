@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import time
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from markdown_it import MarkdownIt
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from generator.config import SiteConfig
-from generator.content import Content, load_content
+from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import import_seed, save
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
-from generator.model import GROUPS, MentionIndex, Site, build_site, index_mentions, page_path
-from generator.render import RenderedFile, render_site
+from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
+                             mentions_in, page_path)
+from generator.parallel import map_chunks
+from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
+                              sitemap_entry)
 from generator.seeds import find_seeds, read_seed
-from generator.theme import load_theme
+from generator.theme import Theme, load_theme
 from generator.urls import relative_url
-from generator.writer import OutputError, write_site
+from generator.writer import OutputError, check_output_dir, write_site
 
 Log = Callable[[str], None]
 
@@ -38,6 +46,8 @@ class BuildReport:
     seconds: float
     imported: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    stages: tuple[tuple[str, float], ...] = ()
+    """(stage, seconds) in pipeline order."""
 
 
 def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, reimport: bool = False,
@@ -97,23 +107,47 @@ def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTar
     return resolve
 
 
-def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody], dict[str, AnnotatedBody]]:
-    """Render every article body (drafts too, to check them) and every entity annotation."""
+def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> AnnotatedBody:
+    page = page_path("articles", article.slug)
+    return annotate(md, article.body.text, article.body.path, article.body.first_line,
+                    _resolver(site, page), cfg.annotations.entity_footnotes, article.slug)
+
+
+def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]
+                      ) -> Iterator[tuple[AnnotatedBody, ArticleMentions]]:
+    """Render article bodies and find their mentions, in parallel; results in the order given.
+
+    The paragraphs, needed only to find mentions, are dropped before the bodies come back.
+    """
+    def task(chunk: Sequence[Article]) -> list[tuple[AnnotatedBody, ArticleMentions]]:
+        md = make_parser()
+        out = []
+        for article in chunk:
+            body = _annotate_article(md, site, cfg, article)
+            out.append((replace(body, paragraphs=()), mentions_in(site, article, body)))
+        return out
+
+    return map_chunks(task, articles)
+
+
+def annotate_entities(site: Site, cfg: SiteConfig) -> dict[str, AnnotatedBody]:
+    """Render every entity's annotation (its page body)."""
     md = make_parser()
-    mode = cfg.annotations.entity_footnotes
-    bodies = {}
-    for article in (*site.articles, *site.drafts):
-        page = page_path("articles", article.slug)
-        bodies[article.slug] = annotate(md, article.body.text, article.body.path, article.body.first_line,
-                                        _resolver(site, page), mode, article.slug)
     entity_bodies = {}
     for group in GROUPS:
         for slug, entity in (site.actors if group == "actors" else site.locations).items():
             page = page_path(group, slug)
             entity_bodies[f"{group}/{slug}"] = annotate(md, entity.body.text, entity.body.path,
                                                         entity.body.first_line, _resolver(site, page),
-                                                        mode, f"{group[:-1]}-{slug}")
-    return bodies, entity_bodies
+                                                        cfg.annotations.entity_footnotes, f"{group[:-1]}-{slug}")
+    return entity_bodies
+
+
+def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody], dict[str, AnnotatedBody]]:
+    """Render every article body (drafts too, to check them) and every entity annotation."""
+    md = make_parser()
+    bodies = {a.slug: _annotate_article(md, site, cfg, a) for a in (*site.articles, *site.drafts)}
+    return bodies, annotate_entities(site, cfg)
 
 
 def drift(site: Site, bodies: Mapping[str, AnnotatedBody]) -> list[Problem]:
@@ -141,48 +175,126 @@ def _template_problem(exc: TemplateError) -> Problem:
     return problem("templates", 0, f"template error: {exc}")
 
 
-def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None
+class Stopwatch:
+    """Wall time per pipeline stage, in order, for the `--verbose` summary and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
+
+
+class RenderFailure(Exception):
+    """A template failed while rendering (in a worker process, so it carries the Problem itself)."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None,
+            timer: Stopwatch | None = None
             ) -> tuple[Site, MentionIndex, dict[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem], list[str]]:
     """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions."""
-    content, problems = load_content(cfg)
+    timer = timer or Stopwatch()
+    with timer("load"):
+        content, problems = load_content(cfg)
     imported: list[str] = []
     if import_new:
-        named = {a.source for a in content.articles if a.source}
-        new = [p for p in find_seeds(cfg.seeds_dir)
-               if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
-        if new:
-            imported, found = import_seeds(cfg, content, new, log=log)
-            problems += found
-            content, problems_after = load_content(cfg)
-            problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
-    problems += changed_seeds(cfg, content)
-    site, found = build_site(content, cfg)
-    problems += found
-    bodies, entity_bodies = annotate_all(site, cfg)
+        with timer("import"):
+            named = {a.source for a in content.articles if a.source}
+            new = [p for p in find_seeds(cfg.seeds_dir)
+                   if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
+            if new:
+                imported, found = import_seeds(cfg, content, new, log=log)
+                problems += found
+                content, problems_after = load_content(cfg)
+                problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
+    with timer("model"):
+        problems += changed_seeds(cfg, content)
+        site, found = build_site(content, cfg)
+        problems += found
+    with timer("annotate"):
+        articles = (*site.articles, *site.drafts)
+        bodies: dict[str, AnnotatedBody] = {}
+        records: dict[str, ArticleMentions] = {}
+        for article, (body, record) in zip(articles, annotate_articles(site, cfg, articles)):
+            bodies[article.slug] = body
+            records[article.slug] = record
+        entity_bodies = annotate_entities(site, cfg)
     for body in (*bodies.values(), *entity_bodies.values()):
         problems += body.problems
     problems += drift(site, bodies)
-    index = index_mentions(site, bodies)
+    with timer("index"):
+        index = merge_mentions(site, records)
     return site, index, bodies, entity_bodies, problems, imported
+
+
+def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
+                 entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
+                 scratch: Path) -> Iterator[RenderedFile]:
+    """Stage 5 across worker processes: each page rendered (and, in a worker, saved under `scratch`).
+
+    Files come back in the fixed order of `render.contexts`, so the output is the same as a
+    one-process render, byte for byte.
+    """
+    env = make_env(theme, cfg)
+    pages = list(contexts(site, index, bodies, entity_bodies, cfg))
+    parent = os.getpid()
+
+    def task(chunk: Sequence[int]) -> list[RenderedFile]:
+        out = []
+        for i in chunk:
+            try:
+                file = render_page(env, pages[i])
+            except TemplateError as exc:
+                raise RenderFailure(_template_problem(exc)) from None
+            if os.getpid() != parent:  # a worker: hand the bytes over as a file, not through the pipe
+                saved = scratch / f"{i}{file.path.suffix}"
+                saved.write_bytes(file.data or b"")
+                file = RenderedFile(file.path, source=saved, move=True)
+            out.append(file)
+        return out
+
+    yield from map_chunks(task, range(len(pages)))
+    sitemap = [entry for entry in map(sitemap_entry, pages) if entry is not None]
+    try:
+        yield from render_extras(env, theme, sitemap)
+    except TemplateError as exc:
+        raise RenderFailure(_template_problem(exc)) from None
 
 
 def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
     """Import, load, model, annotate, render and write; raise ContentError if anything is wrong."""
     started = time.perf_counter()
-    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log)
+    timer = Stopwatch()
+    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, timer=timer)
     theme, found = load_theme(cfg.site_dir, cfg.theme)
     problems += found
     if errors_in(problems):
         raise ContentError(problems)
-    files = render_site(site, index, bodies, entity_bodies, cfg, theme)
+    check_output_dir(cfg.output_dir, cfg.site_dir)
+    scratch = cfg.output_dir.with_name(f".{cfg.output_dir.name}.scratch-{os.getpid()}")
     try:
-        report = write_site(files, cfg.output_dir, cfg.site_dir)
-    except TemplateError as exc:
-        raise ContentError([*problems, _template_problem(exc)]) from None
+        scratch.mkdir(parents=True, exist_ok=True)
+        with timer("render+write"):
+            files = render_files(site, index, bodies, entity_bodies, cfg, theme, scratch)
+            report = write_site(files, cfg.output_dir, cfg.site_dir)
+    except RenderFailure as exc:
+        raise ContentError([*problems, exc.problem]) from None
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
-                       time.perf_counter() - started, tuple(imported), tuple(problems))
+                       time.perf_counter() - started, tuple(imported), tuple(problems),
+                       tuple(timer.stages.items()))
 
 
 def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:

@@ -139,13 +139,22 @@ class MentionIndex:
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def _ends_with_abbreviation(before: str) -> bool:
+    """`_ABBREV.search(before)`, looking only at the tail (the search from the start was quadratic)."""
+    tail = before[-40:]
+    match = _ABBREV.search(tail)
+    if match is not None and match.start() == 0 and len(tail) < len(before):
+        return _ABBREV.search(before) is not None  # the tail cut a word: decide on the whole text
+    return match is not None
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph; abbreviations (Mr., U.S., J.) do not end a sentence."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         before = text[start:match.start() + 1].rstrip(".")
-        if text[match.start()] == "." and _ABBREV.search(before):
+        if text[match.start()] == "." and _ends_with_abbreviation(before):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -207,30 +216,52 @@ def _find(paragraph: Paragraph, ranked: Sequence[str], forms: Mapping[str, str])
     return sorted(found)
 
 
-def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIndex:
-    """Find every sentence that names each entity, in every published article."""
+@dataclass(frozen=True, slots=True)
+class ArticleMentions:
+    """What one article contributes to the mention index (computed per article, merged in order)."""
+
+    keys: tuple[str, ...]
+    """Entity keys of the article: front matter, then links, without repeats."""
+    mentions: tuple[ArticleMention, ...]
+    """Sentences naming an entity, in text order."""
+
+
+def mentions_in(site: Site, article: Article, body: AnnotatedBody) -> ArticleMentions:
+    """Every sentence of one article that names one of its entities."""
+    keys = tuple(dict.fromkeys([*site.entities_of.get(article.slug, ()), *body.linked]))
+    forms = _name_patterns(site, keys)
+    ranked = sorted(forms, key=len, reverse=True)
+    found_all: list[ArticleMention] = []
+    for paragraph in body.paragraphs:
+        found = _find(paragraph, ranked, forms)
+        if not found:
+            continue
+        for s0, s1 in split_sentences(paragraph.text):
+            inside = Counter(k for s, e, k in found if s0 <= s < s1)
+            for entity_key, n in inside.items():
+                found_all.append(ArticleMention(article.slug, entity_key, paragraph.text[s0:s1].strip(),
+                                                paragraph.anchor, n))
+    return ArticleMentions(keys, tuple(found_all))
+
+
+def merge_mentions(site: Site, found: Mapping[str, ArticleMentions]) -> MentionIndex:
+    """The site-wide index from each published article's mentions, in article order (linear)."""
     entities_of: dict[str, tuple[str, ...]] = {}
     articles_of: dict[str, list[str]] = defaultdict(list)
     mentions: dict[str, list[ArticleMention]] = defaultdict(list)
     counts: Counter[str] = Counter()
     for article in site.articles:
-        body = bodies[article.slug]
-        keys = tuple(dict.fromkeys([*site.entities_of.get(article.slug, ()), *body.linked]))
-        entities_of[article.slug] = keys
-        forms = _name_patterns(site, keys)
-        ranked = sorted(forms, key=len, reverse=True)
-        for paragraph in body.paragraphs:
-            found = _find(paragraph, ranked, forms)
-            if not found:
-                continue
-            for s0, s1 in split_sentences(paragraph.text):
-                inside = Counter(k for s, e, k in found if s0 <= s < s1)
-                for entity_key, n in inside.items():
-                    counts[entity_key] += n
-                    mentions[entity_key].append(ArticleMention(article.slug, entity_key,
-                                                               paragraph.text[s0:s1].strip(),
-                                                               paragraph.anchor, n))
-        for entity_key in keys:
+        record = found[article.slug]
+        entities_of[article.slug] = record.keys
+        for mention in record.mentions:
+            counts[mention.entity] += mention.count
+            mentions[mention.entity].append(mention)
+        for entity_key in record.keys:
             articles_of[entity_key].append(article.slug)
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
                         {k: tuple(v) for k, v in mentions.items()}, dict(counts))
+
+
+def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIndex:
+    """Find every sentence that names each entity, in every published article."""
+    return merge_mentions(site, {a.slug: mentions_in(site, a, bodies[a.slug]) for a in site.articles})

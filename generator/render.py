@@ -35,6 +35,8 @@ class RenderedFile:
     """Content, for generated files."""
     source: Path | None = None
     """File to copy, for theme static files."""
+    move: bool = False
+    """`source` is a scratch file the writer may move into place instead of copying."""
 
 
 def _date_long(value: dt.date) -> str:
@@ -172,17 +174,21 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
                 site, index, cfg)
 
 
-def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
-                entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
-                theme: Theme) -> Iterator[RenderedFile]:
-    """Render every page, feed and extra file; yield them one by one, in a fixed order."""
-    env = make_env(theme, cfg)
-    pages: list[tuple[PurePosixPath, dt.date | None]] = []
-    for ctx in contexts(site, index, bodies, entity_bodies, cfg):
-        html = env.get_template(ctx.template).render(page=ctx)
-        if ctx.path.suffix == ".html":
-            pages.append((ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None))
-        yield RenderedFile(ctx.path, html.encode("utf-8"))
+def render_page(env: Environment, ctx: Any) -> RenderedFile:
+    """Render one page context with its template."""
+    return RenderedFile(ctx.path, env.get_template(ctx.template).render(page=ctx).encode("utf-8"))
+
+
+def sitemap_entry(ctx: Any) -> tuple[PurePosixPath, dt.date | None] | None:
+    """What the sitemap lists for a page context (None for feeds)."""
+    if ctx.path.suffix != ".html":
+        return None
+    return ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None
+
+
+def render_extras(env: Environment, theme: Theme,
+                  pages: list[tuple[PurePosixPath, dt.date | None]]) -> Iterator[RenderedFile]:
+    """404.html, robots.txt, the sitemap of `pages`, .nojekyll and the theme's static files."""
     for name in ("404.html", "robots.txt"):
         plain = PlainContext(PurePosixPath(name), "Page not found" if name == "404.html" else name, name)
         yield RenderedFile(plain.path, env.get_template(name).render(page=plain).encode("utf-8"))
@@ -193,4 +199,19 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
         yield RenderedFile(PurePosixPath("static", rel), source=source)
 
 
-__all__ = ["RenderedFile", "make_env", "render_site", "contexts", "TemplateError"]
+def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
+                entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
+                theme: Theme) -> Iterator[RenderedFile]:
+    """Render every page, feed and extra file; yield them one by one, in a fixed order."""
+    env = make_env(theme, cfg)
+    pages: list[tuple[PurePosixPath, dt.date | None]] = []
+    for ctx in contexts(site, index, bodies, entity_bodies, cfg):
+        entry = sitemap_entry(ctx)
+        if entry is not None:
+            pages.append(entry)
+        yield render_page(env, ctx)
+    yield from render_extras(env, theme, pages)
+
+
+__all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "sitemap_entry",
+           "contexts", "TemplateError"]

@@ -83,6 +83,15 @@ def _target(root: Path, rel: PurePosixPath) -> Path:
     return root.joinpath(*parts)
 
 
+def _move(source: Path, path: Path) -> None:
+    """Take over a scratch file rendered by a worker (a rename on the same file system)."""
+    try:
+        os.rename(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
+        os.unlink(source)
+
+
 def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
     written: list[str] = []
     seen: set[PurePosixPath] = set()
@@ -95,7 +104,9 @@ def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if item.source is not None:
+        if item.source is not None and item.move:
+            _move(item.source, path)
+        elif item.source is not None:
             shutil.copyfile(item.source, path)
         else:
             with open(path, "xb") as handle:

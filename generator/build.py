@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from generator.cache import BuildRecord, fingerprint, load_record, output_stamp, save_record, unchanged
 from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
@@ -274,6 +275,14 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
     """Import, load, model, annotate, render and write; raise ContentError if anything is wrong."""
     started = time.perf_counter()
     timer = Stopwatch()
+    with timer("fingerprint"):
+        inputs = fingerprint(cfg)
+        record = load_record(cfg)
+    if unchanged(cfg, record, inputs):
+        assert record is not None
+        log("nothing changed since the last build: output/ left as it is")
+        return replace(record.report, seconds=time.perf_counter() - started, imported=(),
+                       stages=tuple(timer.stages.items()))
     site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, timer=timer)
     theme, found = load_theme(cfg.site_dir, cfg.theme)
     problems += found
@@ -292,9 +301,13 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
-                       time.perf_counter() - started, tuple(imported), tuple(problems),
-                       tuple(timer.stages.items()))
+    result = BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
+                         time.perf_counter() - started, tuple(imported), tuple(problems),
+                         tuple(timer.stages.items()))
+    stamp = output_stamp(cfg.output_dir)
+    if stamp is not None:  # imports changed content/ during the build: fingerprint what is there now
+        save_record(cfg, BuildRecord(fingerprint(cfg) if imported else inputs, stamp, result))
+    return result
 
 
 def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:

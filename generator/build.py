@@ -15,19 +15,23 @@ from markdown_it import MarkdownIt
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from generator.cache import BuildRecord, fingerprint, load_record, output_stamp, save_record, unchanged
+from generator.cache import (BuildRecord, fingerprint, load_record, load_state, output_stamp, save_record,
+                             save_state, settled, unchanged)
 from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
+from generator.deps import page_digests, sitemap_pages
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import import_seed, save
+from generator.incremental import ArticleCache, LazyBodies, site_key
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
 from generator.parallel import map_chunks
+from generator.patch import patch_site
 from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
-                              sitemap_entry)
+                              render_sitemap, sitemap_entry)
 from generator.seeds import find_seeds, read_seed
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
@@ -151,13 +155,12 @@ def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody],
     return bodies, annotate_entities(site, cfg)
 
 
-def drift(site: Site, bodies: Mapping[str, AnnotatedBody]) -> list[Problem]:
+def drift(site: Site, linked: Mapping[str, tuple[str, ...]]) -> list[Problem]:
     """Warn where an article's front matter and its body links disagree."""
     problems = []
     for article in (*site.articles, *site.drafts):
         listed = set(site.entities_of.get(article.slug, ()))
-        linked = set(bodies[article.slug].linked)
-        for entity_key in sorted(linked - listed):
+        for entity_key in sorted(set(linked[article.slug]) - listed):
             group, _, slug = entity_key.partition("/")
             problems.append(problem(article.body.path, 0, f"{slug!r} is linked in the body but "
                                                           f"missing from {group}: in the front matter",
@@ -199,13 +202,49 @@ class RenderFailure(Exception):
         self.problem = found
 
 
+def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
+                  ) -> tuple[Mapping[str, AnnotatedBody], dict[str, ArticleMentions], list[Problem],
+                             dict[str, tuple[str, ...]]]:
+    """Annotate every article the cache does not hold already: (bodies, mentions, problems, links).
+
+    With a cache, bodies go to its body pack and come back lazily, one page at a time.
+    """
+    articles = (*site.articles, *site.drafts)
+    todo = [a for a in articles if cache is None or cache.cached(a) is None]
+    bodies: dict[str, AnnotatedBody] = {}
+    records: dict[str, ArticleMentions] = {}
+    for article, (body, record) in zip(todo, annotate_articles(site, cfg, todo)):
+        if cache is not None:
+            cache.add(article, body, record)
+        else:
+            bodies[article.slug] = body
+        records[article.slug] = record
+    problems: list[Problem] = []
+    linked: dict[str, tuple[str, ...]] = {}
+    for article in articles:
+        if cache is not None:
+            entry = cache.bodies[article.slug]
+            records[article.slug] = entry.mentions
+            linked[article.slug], found = entry.linked, entry.problems
+        else:
+            linked[article.slug], found = bodies[article.slug].linked, bodies[article.slug].problems
+        problems += found
+    return (LazyBodies(cache.pack, cache.bodies) if cache is not None else bodies), records, problems, linked
+
+
 def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None,
-            timer: Stopwatch | None = None
-            ) -> tuple[Site, MentionIndex, dict[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem], list[str]]:
-    """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions."""
+            timer: Stopwatch | None = None, cache: ArticleCache | None = None, theme: Theme | None = None
+            ) -> tuple[Site, MentionIndex, Mapping[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem],
+                       list[str]]:
+    """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions.
+
+    With a `cache` (and the `theme`, part of its key), unchanged articles are neither read nor
+    annotated again.
+    """
     timer = timer or Stopwatch()
+    read = cache.read if cache is not None else None
     with timer("load"):
-        content, problems = load_content(cfg)
+        content, problems = load_content(cfg, read)
     imported: list[str] = []
     if import_new:
         with timer("import"):
@@ -215,23 +254,21 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
             if new:
                 imported, found = import_seeds(cfg, content, new, log=log)
                 problems += found
-                content, problems_after = load_content(cfg)
+                content, problems_after = load_content(cfg, read)
                 problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
     with timer("model"):
         problems += changed_seeds(cfg, content)
         site, found = build_site(content, cfg)
         problems += found
+        if cache is not None and theme is not None:
+            cache.reuse(site_key(cfg, site, theme))
     with timer("annotate"):
-        articles = (*site.articles, *site.drafts)
-        bodies: dict[str, AnnotatedBody] = {}
-        records: dict[str, ArticleMentions] = {}
-        for article, (body, record) in zip(articles, annotate_articles(site, cfg, articles)):
-            bodies[article.slug] = body
-            records[article.slug] = record
+        bodies, records, found, linked = annotate_site(site, cfg, cache)
         entity_bodies = annotate_entities(site, cfg)
-    for body in (*bodies.values(), *entity_bodies.values()):
+    problems += found
+    for body in entity_bodies.values():
         problems += body.problems
-    problems += drift(site, bodies)
+    problems += drift(site, linked)
     with timer("index"):
         index = merge_mentions(site, records)
     return site, index, bodies, entity_bodies, problems, imported
@@ -239,14 +276,15 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
 
 def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
                  entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
-                 scratch: Path) -> Iterator[RenderedFile]:
+                 scratch: Path, plan: Plan | None = None) -> Iterator[RenderedFile]:
     """Stage 5 across worker processes: each page rendered (and, in a worker, saved under `scratch`).
 
     Files come back in the fixed order of `render.contexts`, so the output is the same as a
-    one-process render, byte for byte.
+    one-process render, byte for byte. With a `plan`, only its dirty pages are rendered.
     """
     env = make_env(theme, cfg)
-    pages = list(contexts(site, index, bodies, entity_bodies, cfg))
+    wanted = (lambda path: str(path) in plan.dirty) if plan is not None else (lambda _: True)
+    pages = list(contexts(site, index, bodies, entity_bodies, cfg, wanted))
     parent = os.getpid()
 
     def task(chunk: Sequence[int]) -> list[RenderedFile]:
@@ -264,15 +302,57 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         return out
 
     yield from map_chunks(task, range(len(pages)))
-    sitemap = [entry for entry in map(sitemap_entry, pages) if entry is not None]
     try:
-        yield from render_extras(env, theme, sitemap)
+        if plan is None:
+            yield from render_extras(env, theme, [e for e in map(sitemap_entry, pages) if e is not None])
+        elif "sitemap.xml" in plan.dirty:
+            yield render_sitemap(env, plan.sitemap)
     except TemplateError as exc:
         raise RenderFailure(_template_problem(exc)) from None
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an incremental build renders and removes."""
+
+    dirty: frozenset[str]
+    """Output paths to render again (their digest changed, or they are new)."""
+    removed: tuple[str, ...]
+    """Output files of the last build that no longer exist."""
+    listing: tuple[str, ...]
+    """Every output file after this build."""
+    sitemap: list[tuple[PurePosixPath, dt.date | None]]
+    """The sitemap's entries."""
+
+
+def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleCache
+               ) -> tuple[dict[str, str], Plan | None]:
+    """Digest every page; compare with the last build's digests when its output can be patched."""
+    digests = page_digests(site, index, {a.slug: cache.article_sha(a) for a in site.articles}, cfg)
+    sitemap = sitemap_pages(site, digests)
+    digests["sitemap.xml"] = repr(sitemap)
+    old = cache.state
+    if old is None or old.key != cache.key or not old.pages:
+        return digests, None
+    extras = [f for f in old.listing if f not in old.pages]
+    listing = tuple(sorted({*digests, *extras}))
+    dirty = frozenset(p for p, d in digests.items() if old.pages.get(p) != d)
+    removed = tuple(sorted(set(old.listing) - set(listing)))
+    return digests, Plan(dirty, removed, listing, sitemap)
+
+
+def _listed(files: Iterable[RenderedFile], into: list[str]) -> Iterator[RenderedFile]:
+    for item in files:
+        into.append(str(item.path))
+        yield item
+
+
 def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
-    """Import, load, model, annotate, render and write; raise ContentError if anything is wrong."""
+    """Import, load, model, annotate, render and write; raise ContentError if anything is wrong.
+
+    Nothing is done when no input changed since the last build; otherwise only what changed is
+    read, annotated and rendered again (`.newsgloss/` holds what the last build learnt).
+    """
     started = time.perf_counter()
     timer = Stopwatch()
     with timer("fingerprint"):
@@ -283,30 +363,46 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
         log("nothing changed since the last build: output/ left as it is")
         return replace(record.report, seconds=time.perf_counter() - started, imported=(),
                        stages=tuple(timer.stages.items()))
-    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, timer=timer)
+    with timer("cache"):
+        intact = record is not None and output_stamp(cfg.output_dir) == record.output
+        cache = ArticleCache(cfg, load_state(cfg), patchable=intact)
     theme, found = load_theme(cfg.site_dir, cfg.theme)
+    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, timer=timer, cache=cache,
+                                                                     theme=theme)
     problems += found
     if errors_in(problems):
         raise ContentError(problems)
     check_output_dir(cfg.output_dir, cfg.site_dir)
+    with timer("plan"):
+        digests, plan = plan_pages(site, index, cfg, cache)
     scratch = cfg.output_dir.with_name(f".{cfg.output_dir.name}.scratch-{os.getpid()}")
+    listing: list[str] = []
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
-            files = render_files(site, index, bodies, entity_bodies, cfg, theme, scratch)
-            report = write_site(files, cfg.output_dir, cfg.site_dir)
+            files = render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan)
+            if plan is None:
+                written = write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir).files
+            else:
+                listing = list(plan.listing)
+                written = patch_site(files, plan.removed, listing, cfg.output_dir, cfg.site_dir)
+                log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
     except RenderFailure as exc:
         raise ContentError([*problems, exc.problem]) from None
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    result = BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
+    result = BuildReport(len(site.articles), len(site.actors), len(site.locations), len(listing),
                          time.perf_counter() - started, tuple(imported), tuple(problems),
                          tuple(timer.stages.items()))
-    stamp = output_stamp(cfg.output_dir)
-    if stamp is not None:  # imports changed content/ during the build: fingerprint what is there now
-        save_record(cfg, BuildRecord(fingerprint(cfg) if imported else inputs, stamp, result))
+    with timer("save"):
+        save_state(cfg, cache.state_for(digests, tuple(sorted(listing))))
+        stamp = output_stamp(cfg.output_dir)
+        recorded = None if imported else settled(cfg, inputs)  # imports changed content/ after it was read
+        if stamp is not None and recorded is not None:
+            save_record(cfg, BuildRecord(recorded, stamp, result))
+    del written
     return result
 
 

@@ -36,6 +36,7 @@ class BuildRecord:
     """The BuildReport it returned (its problems are shown again by a build with nothing to do)."""
 
 
+RACY = "racy:"
 RACY_NS = 3_000_000_000
 """Files changed this recently may change again within the file system's timestamp granularity."""
 
@@ -73,8 +74,8 @@ def fingerprint(cfg: SiteConfig) -> str:
     """Digest of all inputs of a build, from file metadata only (no file is read).
 
     As git does with its index, a file modified in the last few seconds is "racy": a second edit
-    within the same timestamp tick could keep size and mtime, so such a fingerprint is made
-    unique and never matches (the next build does the work instead of trusting it).
+    within the same timestamp tick could keep size and mtime, so such a fingerprint is marked
+    (it starts with RACY) and never matches: the next build does the work instead of trusting it.
     """
     digest = hashlib.blake2b(digest_size=20)
     newest = [0]
@@ -91,7 +92,7 @@ def fingerprint(cfg: SiteConfig) -> str:
         digest.update(f"# {folder.name}\n".encode())
         _scan(folder, digest, newest)
     if time.time_ns() - newest[0] < RACY_NS:
-        digest.update(os.urandom(16))
+        return RACY + digest.hexdigest()
     return digest.hexdigest()
 
 
@@ -142,5 +143,135 @@ def save_record(cfg: SiteConfig, record: BuildRecord) -> None:
 
 def unchanged(cfg: SiteConfig, record: BuildRecord | None, print_: str) -> bool:
     """True when the inputs and the output are exactly as the recorded build left them."""
-    return (record is not None and record.fingerprint == print_
+    return (record is not None and not print_.startswith(RACY) and record.fingerprint == print_
             and output_stamp(cfg.output_dir) == record.output)
+
+
+def settled(cfg: SiteConfig, before: str) -> str | None:
+    """The fingerprint to record after a build that started with `before`, or None to record none.
+
+    A racy start is checked again now: if nothing changed meanwhile and nothing is racy any more,
+    the inputs the build read are the ones on disk.
+    """
+    if not before.startswith(RACY):
+        return before
+    after = fingerprint(cfg)
+    return after if after == before[len(RACY):] else None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """An article file as the last build read it."""
+
+    stat: tuple[int, int, int]
+    """(size, mtime_ns, inode): when these match, the file is not read again."""
+    sha: str
+    """Digest of its bytes."""
+    article: Any
+    """The Article loaded from it (None when it had errors)."""
+    problems: tuple[Any, ...]
+    """Problems found loading it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedBody:
+    """An annotated article body: its mentions in memory, its HTML in the body pack."""
+
+    sha: str
+    """Digest of the article file it was made from."""
+    mentions: Any
+    """The ArticleMentions found in it."""
+    span: tuple[int, int]
+    """(offset, length) of the pickled AnnotatedBody in the pack."""
+    linked: tuple[str, ...] = ()
+    """Entity keys linked in the body (for the drift check, without reading the pack)."""
+    problems: tuple[Any, ...] = ()
+    """Problems annotation found (shown again on every build until fixed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteState:
+    """What an incremental build needs from the last one (`.newsgloss/state.pickle`)."""
+
+    key: str
+    """Digest of everything every page shares: code, theme, configuration, entity registry."""
+    files: dict[str, CachedFile]
+    """Article path (`content/articles/x.md`) -> the file as last read."""
+    bodies: dict[str, CachedBody]
+    """Article slug -> its annotated body."""
+    pack: str
+    """File name of the body pack (in `.newsgloss/`)."""
+    pages: dict[str, str]
+    """Output path -> digest of what it shows (deps.page_digests)."""
+    listing: tuple[str, ...]
+    """Every file of the output, sorted."""
+
+
+def load_state(cfg: SiteConfig) -> SiteState | None:
+    """The last build's state, or None when absent, damaged or from another version."""
+    try:
+        with open(cfg.site_dir / CACHE_DIR / "state.pickle", "rb") as handle:
+            if pickle.load(handle) != (FORMAT, __version__):
+                return None
+            state = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any damage means "no cache"
+        return None
+    if not isinstance(state, SiteState) or not (cfg.site_dir / CACHE_DIR / state.pack).is_file():
+        return None
+    return state
+
+
+def save_state(cfg: SiteConfig, state: SiteState) -> None:
+    """Replace the state file atomically, then drop body packs it no longer names."""
+    folder = cfg.site_dir / CACHE_DIR
+    tmp = folder / f".state.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as handle:
+            pickle.dump((FORMAT, __version__), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / "state.pickle")
+        for old in folder.glob("bodies-*.pack"):
+            if old.name != state.pack:
+                old.unlink()
+    except OSError:
+        pass
+
+
+class BodyPack:
+    """Append-only file of pickled AnnotatedBodies; read back one at a time, by (offset, length).
+
+    Readers use `os.pread`, so forked workers can share the open file.
+    """
+
+    def __init__(self, path: Path, fresh: bool) -> None:
+        path.parent.mkdir(exist_ok=True)
+        self.path = path
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if fresh else 0), 0o644)
+        self._end = os.fstat(self._fd).st_size
+
+    def add(self, body: Any) -> tuple[int, int]:
+        data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._end
+        os.pwrite(self._fd, data, offset)
+        self._end += len(data)
+        return offset, len(data)
+
+    def get(self, span: tuple[int, int]) -> Any:
+        return pickle.loads(os.pread(self._fd, span[1], span[0]))
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def new_pack_name() -> str:
+    """A fresh body pack name (a full build starts a new pack; the old one goes with the old state)."""
+    return f"bodies-{time.time_ns()}-{os.getpid()}.pack"
+
+
+def file_stat(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def sha_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
                     TemplateError, pass_context, select_autoescape)
@@ -137,19 +137,25 @@ def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[A
 
 
 def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
-             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig) -> Iterator[Any]:
-    """Every page context of the site, in a fixed order."""
+             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
+             wanted: Callable[[PurePosixPath], bool] = lambda _: True) -> Iterator[Any]:
+    """Every page context of the site, in a fixed order (only those `wanted` by path, if given;
+    an entity's pages are wanted or not together, by the path of its first page)."""
     articles = list(site.articles)
     by_slug = {a.slug: a for a in articles}
     ranked = sorted(_refs(site, index, list(index.articles_of)), key=lambda r: (-r.count, r.entity.name))
     total = max(1, math.ceil(len(articles) / cfg.per_page))
     for number in range(1, total + 1):
         pager = Pager(number, total, PurePosixPath("index.html"))
+        if not wanted(pager.path_of(number)):
+            continue
         yield IndexContext(pager.path_of(number), cfg.title,
                            tuple(articles[(number - 1) * cfg.per_page: number * cfg.per_page]),
                            tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
                            tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
     for i, article in enumerate(articles):
+        if not wanted(PurePosixPath("articles", article.slug, "index.html")):
+            continue
         yield _article_context(site, index, article, bodies[article.slug], cfg,
                                articles[i - 1] if i > 0 else None,
                                articles[i + 1] if i + 1 < len(articles) else None)
@@ -165,13 +171,18 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
                                key=lambda c: (c == "Elsewhere", c))
             sections = tuple((c, tuple(r for r in refs if (r.entity.country or "Elsewhere") == c))
                              for c in countries)
-        yield ListContext(PurePosixPath(group, "index.html"), group.capitalize(), group, sections)
+        if wanted(PurePosixPath(group, "index.html")):
+            yield ListContext(PurePosixPath(group, "index.html"), group.capitalize(), group, sections)
         for ref in refs:
-            yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug)
+            if wanted(ref.path):
+                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug)
+            if not wanted(PurePosixPath(ref.key, "feed.xml")):
+                continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
                         [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg)
-    yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
-                site, index, cfg)
+    if wanted(PurePosixPath("feed.xml")):
+        yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
+                    site, index, cfg)
 
 
 def render_page(env: Environment, ctx: Any) -> RenderedFile:
@@ -186,14 +197,19 @@ def sitemap_entry(ctx: Any) -> tuple[PurePosixPath, dt.date | None] | None:
     return ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None
 
 
+def render_sitemap(env: Environment, pages: list[tuple[PurePosixPath, dt.date | None]]) -> RenderedFile:
+    """sitemap.xml listing `pages` (path, last modified)."""
+    sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
+    return RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
+
+
 def render_extras(env: Environment, theme: Theme,
                   pages: list[tuple[PurePosixPath, dt.date | None]]) -> Iterator[RenderedFile]:
     """404.html, robots.txt, the sitemap of `pages`, .nojekyll and the theme's static files."""
     for name in ("404.html", "robots.txt"):
         plain = PlainContext(PurePosixPath(name), "Page not found" if name == "404.html" else name, name)
         yield RenderedFile(plain.path, env.get_template(name).render(page=plain).encode("utf-8"))
-    sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
-    yield RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
+    yield render_sitemap(env, pages)
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")
     for rel, source in static_files(theme):
         yield RenderedFile(PurePosixPath("static", rel), source=source)
@@ -213,5 +229,6 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
     yield from render_extras(env, theme, pages)
 
 
-__all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "sitemap_entry",
+__all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "render_sitemap",
+           "sitemap_entry",
            "contexts", "TemplateError"]

@@ -115,6 +115,11 @@ def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
     return written
 
 
+def manifest_text(files: Iterable[str]) -> str:
+    """The manifest newsgloss leaves in every output folder: the files it wrote."""
+    return json.dumps({"generator": "newsgloss", "files": sorted(files)}, indent=0) + "\n"
+
+
 def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path) -> WriteReport:
     """Write every file into a staging folder, then switch it in place of `output` atomically.
 
@@ -127,8 +132,7 @@ def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path) -> W
     try:
         staging.mkdir(parents=True)
         written = _fill(staging, files)
-        manifest = json.dumps({"generator": "newsgloss", "files": sorted(written)}, indent=0)
-        (staging / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
+        (staging / MANIFEST).write_text(manifest_text(written), encoding="utf-8")
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):

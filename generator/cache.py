@@ -60,7 +60,7 @@ def _scan(root: Path, digest: Any, newest: list[int], skip_hidden: bool = True) 
             except OSError:
                 continue
             digest.update(f"f {entry.name} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
-            newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
+            newest[0] = max(newest[0], st.st_mtime_ns)
 
 
 def code_dirs() -> tuple[Path, ...]:
@@ -85,7 +85,7 @@ def fingerprint(cfg: SiteConfig) -> str:
         try:
             st = path.stat()
             digest.update(f"{name} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
-            newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
+            newest[0] = max(newest[0], st.st_mtime_ns)
         except OSError:
             digest.update(f"-{name}\n".encode())
     for folder in (cfg.content_dir, cfg.seeds_dir, cfg.site_dir / "themes", *code_dirs()):

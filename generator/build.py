@@ -23,12 +23,12 @@ from generator.detect import KnownEntity, Lexicon
 from generator.deps import page_digests, sitemap_pages
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import import_seed, save
-from generator.incremental import ArticleCache, LazyBodies, site_key
+from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
-from generator.parallel import map_chunks
+from generator.parallel import map_chunks, workers
 from generator.patch import patch_site
 from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
                               render_sitemap, sitemap_entry)
@@ -210,7 +210,7 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
     With a cache, bodies go to its body pack and come back lazily, one page at a time.
     """
     articles = (*site.articles, *site.drafts)
-    todo = [a for a in articles if cache is None or cache.cached(a) is None]
+    todo = [a if cache is None else cache.with_text(a) for a in articles if cache is None or cache.cached(a) is None]
     bodies: dict[str, AnnotatedBody] = {}
     records: dict[str, ArticleMentions] = {}
     for article, (body, record) in zip(todo, annotate_articles(site, cfg, todo)):
@@ -218,13 +218,12 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
             cache.add(article, body, record)
         else:
             bodies[article.slug] = body
-        records[article.slug] = record
+            records[article.slug] = record
     problems: list[Problem] = []
     linked: dict[str, tuple[str, ...]] = {}
     for article in articles:
         if cache is not None:
             entry = cache.bodies[article.slug]
-            records[article.slug] = entry.mentions
             linked[article.slug], found = entry.linked, entry.problems
         else:
             linked[article.slug], found = bodies[article.slug].linked, bodies[article.slug].problems
@@ -270,51 +269,63 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
         problems += body.problems
     problems += drift(site, linked)
     with timer("index"):
-        index = merge_mentions(site, records)
+        index = merge_mentions(site, records) if cache is None else cached_index(site, cache.bodies)
     return site, index, bodies, entity_bodies, problems, imported
 
 
 def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
                  entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
-                 scratch: Path, plan: Plan | None = None) -> Iterator[RenderedFile]:
-    """Stage 5 across worker processes: each page rendered (and, in a worker, saved under `scratch`).
+                 scratch: Path, plan: Plan) -> Iterator[RenderedFile]:
+    """Stage 5 across worker processes: the plan's pages, each worker taking a share of them.
 
-    Files come back in the fixed order of `render.contexts`, so the output is the same as a
-    one-process render, byte for byte. With a `plan`, only its dirty pages are rendered.
+    Workers build their own page contexts (`render.contexts` with `wanted`) and save each page
+    under `scratch`, so no page, body or sentence is held by this process. The files are the
+    same whatever process renders them (the order they are written in does not matter).
     """
     env = make_env(theme, cfg)
-    wanted = (lambda path: str(path) in plan.dirty) if plan is not None else (lambda _: True)
-    pages = list(contexts(site, index, bodies, entity_bodies, cfg, wanted))
+    units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
     parent = os.getpid()
 
-    def task(chunk: Sequence[int]) -> list[RenderedFile]:
+    def task(share: Sequence[str]) -> list[RenderedFile]:
+        wanted = set(share)
         out = []
-        for i in chunk:
-            try:
-                file = render_page(env, pages[i])
-            except TemplateError as exc:
-                raise RenderFailure(_template_problem(exc)) from None
-            if os.getpid() != parent:  # a worker: hand the bytes over as a file, not through the pipe
-                saved = scratch / f"{i}{file.path.suffix}"
-                saved.write_bytes(file.data or b"")
-                file = RenderedFile(file.path, source=saved, move=True)
-            out.append(file)
-        return out
+        try:
+            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg,
+                                             lambda path: str(path) in wanted)):
+                file = render_page(env, ctx)
+                if os.getpid() != parent:  # a worker: hand the bytes over as a file, not through the pipe
+                    saved = scratch / f"{os.getpid()}-{share[0].replace('/', '_')}-{n}{file.path.suffix}"
+                    saved.write_bytes(file.data or b"")
+                    file = RenderedFile(file.path, source=saved, move=True)
+                out.append(file)
+        except TemplateError as exc:
+            raise RenderFailure(_template_problem(exc)) from None
+        return [out]  # type: ignore[list-item]  # one result per chunk: its files
 
-    yield from map_chunks(task, range(len(pages)))
+    for files in map_chunks(task, units, chunk_size=max(32, len(units) // (workers() * 6) or 1)):
+        yield from files  # type: ignore[misc]
     try:
-        if plan is None:
-            yield from render_extras(env, theme, [e for e in map(sitemap_entry, pages) if e is not None])
+        if plan.full:
+            yield from render_extras(env, theme, plan.sitemap)
         elif "sitemap.xml" in plan.dirty:
             yield render_sitemap(env, plan.sitemap)
     except TemplateError as exc:
         raise RenderFailure(_template_problem(exc)) from None
 
 
+def _continued(path: str) -> bool:
+    """Page 2, 3 … of an entity: rendered with its first page."""
+    return path.startswith(GROUPS) and "/page/" in path
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """What an incremental build renders and removes."""
 
+    full: bool
+    """Everything is rendered and written afresh (no usable previous output)."""
+    order: tuple[str, ...]
+    """Every page and feed, in `render.contexts` order."""
     dirty: frozenset[str]
     """Output paths to render again (their digest changed, or they are new)."""
     removed: tuple[str, ...]
@@ -326,19 +337,20 @@ class Plan:
 
 
 def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleCache
-               ) -> tuple[dict[str, str], Plan | None]:
+               ) -> tuple[dict[str, str], Plan]:
     """Digest every page; compare with the last build's digests when its output can be patched."""
     digests = page_digests(site, index, {a.slug: cache.article_sha(a) for a in site.articles}, cfg)
+    order = tuple(digests)
     sitemap = sitemap_pages(site, digests)
     digests["sitemap.xml"] = repr(sitemap)
     old = cache.state
     if old is None or old.key != cache.key or not old.pages:
-        return digests, None
+        return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
     extras = [f for f in old.listing if f not in old.pages]
     listing = tuple(sorted({*digests, *extras}))
     dirty = frozenset(p for p, d in digests.items() if old.pages.get(p) != d)
     removed = tuple(sorted(set(old.listing) - set(listing)))
-    return digests, Plan(dirty, removed, listing, sitemap)
+    return digests, Plan(False, order, dirty, removed, listing, sitemap)
 
 
 def _listed(files: Iterable[RenderedFile], into: list[str]) -> Iterator[RenderedFile]:
@@ -381,7 +393,7 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
             files = render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan)
-            if plan is None:
+            if plan.full:
                 written = write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir).files
             else:
                 listing = list(plan.listing)

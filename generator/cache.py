@@ -8,6 +8,8 @@ by another version is ignored: the build then simply does all the work.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -179,8 +181,12 @@ class CachedBody:
 
     sha: str
     """Digest of the article file it was made from."""
-    mentions: Any
-    """The ArticleMentions found in it."""
+    mentions: bytes
+    """The ArticleMentions found in it, pickled (unpickled only for the entity pages rendered)."""
+    keys: tuple[str, ...]
+    """Its entity keys (front matter, then links)."""
+    counts: tuple[tuple[str, int], ...]
+    """Entity key -> times named in it, in order of first mention."""
     span: tuple[int, int]
     """(offset, length) of the pickled AnnotatedBody in the pack."""
     linked: tuple[str, ...] = ()
@@ -205,6 +211,16 @@ class SiteState:
     """Output path -> digest of what it shows (deps.page_digests)."""
     listing: tuple[str, ...]
     """Every file of the output, sorted."""
+
+
+def _fast_pickling(*classes: type) -> None:
+    """Pickle frozen dataclasses as (class, field values): ~5x faster both ways than the default
+    (which calls dataclasses.fields() for every object), for the state file and worker results."""
+    for cls in classes:
+        if not all(f.init for f in dataclasses.fields(cls)):
+            continue  # cannot be rebuilt from its constructor: keep the default
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        copyreg.pickle(cls, lambda obj, names=names: (type(obj), tuple(getattr(obj, n) for n in names)))
 
 
 def load_state(cfg: SiteConfig) -> SiteState | None:
@@ -275,3 +291,16 @@ def file_stat(path: Path) -> tuple[int, int, int]:
 
 def sha_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _register() -> None:
+    from generator.content import Article, Entity, MarkdownSource
+    from generator.errors import Problem
+    from generator.markdown import AnnotatedBody, Paragraph
+    from generator.model import ArticleMention, ArticleMentions
+
+    _fast_pickling(Article, Entity, MarkdownSource, Problem, AnnotatedBody, Paragraph, ArticleMention,
+                   ArticleMentions, CachedFile, CachedBody, SiteState, BuildRecord)
+
+
+_register()

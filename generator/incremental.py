@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -20,7 +22,7 @@ from generator.config import SiteConfig
 from generator.content import Article, load_article
 from generator.errors import Problem
 from generator.markdown import AnnotatedBody
-from generator.model import ArticleMentions, Site
+from generator.model import ArticleMention, ArticleMentions, MentionIndex, Site
 from generator.theme import Theme
 
 
@@ -48,6 +50,7 @@ class ArticleCache:
         if state is not None and not patchable:  # output/ is not the one it describes: no page digests
             state = SiteState(state.key, state.files, state.bodies, state.pack, {}, ())
         self.state = state
+        self.site_dir: Path | None = cfg.site_dir
         self.files: dict[str, CachedFile] = {}
         self.sha: dict[str, str] = {}
         """Shown path -> digest of the bytes read in this build."""
@@ -89,6 +92,13 @@ class ArticleCache:
             self.state = SiteState(self.state.key, self.state.files, {}, self.pack.path.name,
                                    self.state.pages, self.state.listing)
 
+    def with_text(self, article: Article) -> Article:
+        """The article with its Markdown (the state keeps articles without it): read again if needed."""
+        if article.body.text or self.site_dir is None:
+            return article
+        full, _ = load_article(self.site_dir / article.body.path, article.body.path)
+        return full if full is not None and full.slug == article.slug else article
+
     def cached(self, article: Article) -> CachedBody | None:
         """The article's body from the last build, if its file and the site key are unchanged."""
         if self.state is None:
@@ -103,14 +113,69 @@ class ArticleCache:
     def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions) -> None:
         """Store a freshly annotated body."""
         sha = self.sha.get(article.body.path, "")
-        self.bodies[article.slug] = CachedBody(sha, mentions, self.pack.add(body), body.linked, body.problems)
+        counts: dict[str, int] = {}
+        for mention in mentions.mentions:
+            counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
+        blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
+        self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
+                                               self.pack.add(body), body.linked, body.problems)
 
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")
 
     def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
-        """What the next build will start from."""
-        return SiteState(self.key, self.files, self.bodies, self.pack.path.name, pages, listing)
+        """What the next build will start from (articles without their Markdown: it is annotated)."""
+        files = {path: replace(entry, article=_without_text(entry.article)) for path, entry in self.files.items()}
+        return SiteState(self.key, files, self.bodies, self.pack.path.name, pages, listing)
+
+
+def _without_text(article: Article | None) -> Article | None:
+    if article is None or not article.body.text:
+        return article
+    return replace(article, body=replace(article.body, text=""))
+
+
+def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
+    """model.merge_mentions from the cache: numbers at once, sentences unpickled when a page asks."""
+    entities_of: dict[str, tuple[str, ...]] = {}
+    articles_of: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    with_mentions: dict[str, list[str]] = {}
+    for article in site.articles:
+        entry = bodies[article.slug]
+        entities_of[article.slug] = entry.keys
+        for key, n in entry.counts:
+            counts[key] = counts.get(key, 0) + n
+            with_mentions.setdefault(key, []).append(article.slug)
+        for key in entry.keys:
+            articles_of.setdefault(key, []).append(article.slug)
+    return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
+                        LazyMentions(bodies, with_mentions), counts)
+
+
+class LazyMentions(Mapping[str, tuple[ArticleMention, ...]]):
+    """Entity key -> its sentences, newest article first, unpickled from the cache on first use."""
+
+    def __init__(self, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]]) -> None:
+        self._bodies = bodies
+        self._articles = articles
+        self._records: dict[str, ArticleMentions] = {}
+
+    def _record(self, slug: str) -> ArticleMentions:
+        record = self._records.get(slug)
+        if record is None:
+            record = self._records[slug] = pickle.loads(self._bodies[slug].mentions)
+        return record
+
+    def __getitem__(self, key: str) -> tuple[ArticleMention, ...]:
+        return tuple(m for slug in self._articles[key] for m in self._record(slug).mentions if m.entity == key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
 
 
 class LazyBodies(Mapping[str, AnnotatedBody]):

@@ -171,3 +171,27 @@ def test_a_failed_incremental_build_leaves_output_untouched(archive: Path) -> No
     with pytest.raises(ContentError):
         build(load_config(archive))
     assert _tree(archive / "output") == before
+
+
+def test_parallel_cached_build_equals_the_one_process_reference_renderer(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers, the body pack and deps' sitemap give exactly what render_site gives."""
+    from generator import parallel
+    from generator.build import prepare
+    from generator.render import render_site
+    from generator.theme import load_theme
+    from generator.writer import MANIFEST
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "2")
+    site = copy_site(archive, tmp_path / "parallel")
+    cfg = load_config(site)
+    build(cfg)
+    built = _tree(site / "output")
+    built.pop(MANIFEST)
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "1")
+    parts = prepare(cfg, import_new=False)
+    theme, _ = load_theme(cfg.site_dir, cfg.theme)
+    reference = {str(f.path): f.data if f.source is None else f.source.read_bytes()
+                 for f in render_site(*parts[:4], cfg, theme)}
+    assert built == reference

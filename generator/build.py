@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
 from generator.deps import page_digests, sitemap_pages
 from generator.errors import ContentError, Problem, errors_in, problem
-from generator.importer import import_seed, save
+from generator.importer import ImportResult, import_seed, save, unique_slug
 from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
@@ -32,7 +33,7 @@ from generator.parallel import map_chunks, workers
 from generator.patch import patch_site
 from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
                               render_sitemap, sitemap_entry)
-from generator.seeds import find_seeds, read_seed
+from generator.seeds import Seed, find_seeds, read_seed
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
 from generator.writer import OutputError, check_output_dir, write_site
@@ -55,15 +56,31 @@ class BuildReport:
     """(stage, seconds) in pipeline order."""
 
 
+IMPORT_BATCH = 64
+"""Seeds detected side by side (in parallel) against the same registry."""
+_WORDS = re.compile(r"\w+")
+
+
+def _new_entities(result: ImportResult) -> tuple[KnownEntity, ...]:
+    return tuple(KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities if not g.known)
+
+
 def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, reimport: bool = False,
                  date: dt.date | None = None, log: Log = lambda _: None) -> tuple[list[str], list[Problem]]:
-    """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`)."""
+    """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`).
+
+    Each seed sees the registry plus every entity the seeds before it found, as if imported one
+    by one. Detection runs in parallel, a batch of seeds at a time against the registry as it was
+    when the batch started; a seed is detected again, in order, only when an entity found
+    earlier in its batch shares a word with its text (otherwise that entity cannot change it).
+    """
     problems: list[Problem] = []
     written: list[str] = []
     by_source = {a.source: a for a in content.articles if a.source}
     taken = {a.slug for a in content.articles} | {
         p.stem for p in (cfg.content_dir / "articles").glob("*.md")}
     lexicon = content.lexicon(cfg.reject)
+    todo: list[tuple[Seed, str, bool]] = []
     for path in paths:
         seed, found = read_seed(path, cfg.site_dir)
         problems += found
@@ -72,16 +89,28 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
         existing = by_source.get(seed.source)
         if existing is not None and not reimport:
             continue
-        result = import_seed(seed, lexicon, taken, date, slug=existing.slug if existing else None)
-        problems += result.problems
-        taken.add(PurePosixPath(result.article.path).stem)
-        new = save(result, cfg.site_dir, reimport=existing is not None)
-        written += new
-        for item in new:
-            log(f"wrote {item}")
-        lexicon = Lexicon(lexicon.entities + tuple(
-            KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities
-            if not g.known), lexicon.rejects)
+        slug = existing.slug if existing else unique_slug(" ".join(seed.headline.split()), taken)
+        taken.add(slug)
+        todo.append((seed, slug, existing is not None))
+    for start in range(0, len(todo), IMPORT_BATCH):
+        batch = todo[start:start + IMPORT_BATCH]
+        base = lexicon
+
+        def detect_batch(chunk: Sequence[tuple[Seed, str, bool]]) -> list[ImportResult]:
+            return [import_seed(seed, base, set(), date, slug=slug) for seed, slug, _ in chunk]
+
+        added: set[str] = set()
+        for (seed, slug, again), result in zip(batch, map_chunks(detect_batch, batch, chunk_size=4)):
+            if added and added & set(_WORDS.findall(seed.text)):
+                result = import_seed(seed, lexicon, set(), date, slug=slug)
+            problems += result.problems
+            new = save(result, cfg.site_dir, reimport=again)
+            written += new
+            for item in new:
+                log(f"wrote {item}")
+            found_now = _new_entities(result)
+            lexicon = Lexicon(lexicon.entities + found_now, lexicon.rejects)
+            added.update(w for e in found_now for form in (e.name, *e.aliases) for w in _WORDS.findall(form))
     return written, problems
 
 

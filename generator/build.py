@@ -18,6 +18,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from generator.cache import (BuildRecord, fingerprint, load_record, load_state, output_stamp, save_record,
                              save_state, settled, unchanged)
+from generator.checks import drift
 from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
@@ -31,6 +32,7 @@ from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_
                              mentions_in, page_path)
 from generator.parallel import map_chunks, workers
 from generator.patch import patch_site
+from generator.redirects import redirect_problems
 from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
                               render_sitemap, sitemap_entry)
 from generator.seeds import Seed, find_seeds, read_seed
@@ -39,6 +41,12 @@ from generator.urls import relative_url
 from generator.writer import OutputError, check_output_dir, write_site
 
 Log = Callable[[str], None]
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total) while a long stage runs (the CLI draws a bar)."""
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,8 @@ class BuildReport:
     seconds: float
     imported: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    pages: int = 0
+    """HTML pages among the files."""
     stages: tuple[tuple[str, float], ...] = ()
     """(stage, seconds) in pipeline order."""
 
@@ -66,7 +76,8 @@ def _new_entities(result: ImportResult) -> tuple[KnownEntity, ...]:
 
 
 def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, reimport: bool = False,
-                 date: dt.date | None = None, log: Log = lambda _: None) -> tuple[list[str], list[Problem]]:
+                 date: dt.date | None = None, log: Log = lambda _: None,
+                 progress: Progress = _no_progress) -> tuple[list[str], list[Problem]]:
     """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`).
 
     Each seed sees the registry plus every entity the seeds before it found, as if imported one
@@ -81,6 +92,8 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
         p.stem for p in (cfg.content_dir / "articles").glob("*.md")}
     lexicon = content.lexicon(cfg.reject)
     todo: list[tuple[Seed, str, bool]] = []
+    paths = list(paths)
+    progress("importing seeds", 0, len(paths))
     for path in paths:
         seed, found = read_seed(path, cfg.site_dir)
         problems += found
@@ -111,6 +124,8 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
             found_now = _new_entities(result)
             lexicon = Lexicon(lexicon.entities + found_now, lexicon.rejects)
             added.update(w for e in found_now for form in (e.name, *e.aliases) for w in _WORDS.findall(form))
+        progress("importing seeds", len(paths) - len(todo) + start + len(batch), len(paths))
+    progress("importing seeds", len(paths), len(paths))
     return written, problems
 
 
@@ -184,19 +199,6 @@ def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody],
     return bodies, annotate_entities(site, cfg)
 
 
-def drift(site: Site, linked: Mapping[str, tuple[str, ...]]) -> list[Problem]:
-    """Warn where an article's front matter and its body links disagree."""
-    problems = []
-    for article in (*site.articles, *site.drafts):
-        listed = set(site.entities_of.get(article.slug, ()))
-        for entity_key in sorted(set(linked[article.slug]) - listed):
-            group, _, slug = entity_key.partition("/")
-            problems.append(problem(article.body.path, 0, f"{slug!r} is linked in the body but "
-                                                          f"missing from {group}: in the front matter",
-                                    "warning"))
-    return problems
-
-
 def _template_problem(exc: TemplateError) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         return problem(f"templates/{exc.name or exc.filename}", exc.lineno, f"template error: {exc.message}")
@@ -232,11 +234,11 @@ class RenderFailure(Exception):
 
 
 def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
-                  ) -> tuple[Mapping[str, AnnotatedBody], dict[str, ArticleMentions], list[Problem],
-                             dict[str, tuple[str, ...]]]:
-    """Annotate every article the cache does not hold already: (bodies, mentions, problems, links).
+                  ) -> tuple[Mapping[str, AnnotatedBody], dict[str, ArticleMentions], list[Problem], list[Problem]]:
+    """Annotate every article the cache does not hold already: (bodies, mentions, problems, drift).
 
-    With a cache, bodies go to its body pack and come back lazily, one page at a time.
+    With a cache, bodies go to its body pack and come back lazily, one page at a time; the
+    problems and drift warnings of an unchanged article are the cached ones.
     """
     articles = (*site.articles, *site.drafts)
     todo = [a if cache is None else cache.with_text(a) for a in articles if cache is None or cache.cached(a) is None]
@@ -244,25 +246,21 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
     records: dict[str, ArticleMentions] = {}
     for article, (body, record) in zip(todo, annotate_articles(site, cfg, todo)):
         if cache is not None:
-            cache.add(article, body, record)
+            cache.add(article, body, record, drift(replace(site, articles=(article,), drafts=()),
+                                                   {article.slug: body}))
         else:
             bodies[article.slug] = body
             records[article.slug] = record
-    problems: list[Problem] = []
-    linked: dict[str, tuple[str, ...]] = {}
-    for article in articles:
-        if cache is not None:
-            entry = cache.bodies[article.slug]
-            linked[article.slug], found = entry.linked, entry.problems
-        else:
-            linked[article.slug], found = bodies[article.slug].linked, bodies[article.slug].problems
-        problems += found
-    return (LazyBodies(cache.pack, cache.bodies) if cache is not None else bodies), records, problems, linked
+    if cache is None:
+        return bodies, records, [p for a in articles for p in bodies[a.slug].problems], drift(site, bodies)
+    entries = [cache.bodies[a.slug] for a in articles]
+    return (LazyBodies(cache.pack, cache.bodies), records, [p for e in entries for p in e.problems],
+            [p for e in entries for p in e.drift])
 
 
 def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None,
-            timer: Stopwatch | None = None, cache: ArticleCache | None = None, theme: Theme | None = None
-            ) -> tuple[Site, MentionIndex, Mapping[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem],
+            progress: Progress = _no_progress, timer: Stopwatch | None = None,
+            cache: ArticleCache | None = None, theme: Theme | None = None) -> tuple[Site, MentionIndex, Mapping[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem],
                        list[str]]:
     """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions.
 
@@ -280,7 +278,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
             new = [p for p in find_seeds(cfg.seeds_dir)
                    if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
             if new:
-                imported, found = import_seeds(cfg, content, new, log=log)
+                imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
                 problems += found
                 content, problems_after = load_content(cfg, read)
                 problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
@@ -291,12 +289,12 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
         if cache is not None and theme is not None:
             cache.reuse(site_key(cfg, site, theme))
     with timer("annotate"):
-        bodies, records, found, linked = annotate_site(site, cfg, cache)
+        bodies, records, found, drifted = annotate_site(site, cfg, cache)
         entity_bodies = annotate_entities(site, cfg)
     problems += found
     for body in entity_bodies.values():
         problems += body.problems
-    problems += drift(site, linked)
+    problems += drifted + redirect_problems(site)
     with timer("index"):
         index = merge_mentions(site, records) if cache is None else cached_index(site, cache.bodies)
     return site, index, bodies, entity_bodies, problems, imported
@@ -335,7 +333,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         yield from files  # type: ignore[misc]
     try:
         if plan.full:
-            yield from render_extras(env, theme, plan.sitemap)
+            yield from render_extras(env, theme, plan.sitemap, site)
         elif "sitemap.xml" in plan.dirty:
             yield render_sitemap(env, plan.sitemap)
     except TemplateError as exc:
@@ -388,7 +386,20 @@ def _listed(files: Iterable[RenderedFile], into: list[str]) -> Iterator[Rendered
         yield item
 
 
-def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
+def _tracked(files: Iterable[RenderedFile], total: int, progress: Progress) -> Iterator[RenderedFile]:
+    """Pass files through, reporting progress per article or entity page (the CLI draws a bar)."""
+    done = 0
+    progress("rendering", 0, total)
+    for item in files:
+        parts = item.path.parts
+        if len(parts) == 3 and parts[0] in ("articles", *GROUPS) and parts[2] == "index.html":
+            done += 1
+            progress("rendering", done, total)
+        yield item
+    progress("rendering", total, total)
+
+
+def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _no_progress) -> BuildReport:
     """Import, load, model, annotate, render and write; raise ContentError if anything is wrong.
 
     Nothing is done when no input changed since the last build; otherwise only what changed is
@@ -408,8 +419,8 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
         intact = record is not None and output_stamp(cfg.output_dir) == record.output
         cache = ArticleCache(cfg, load_state(cfg), patchable=intact)
     theme, found = load_theme(cfg.site_dir, cfg.theme)
-    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, timer=timer, cache=cache,
-                                                                     theme=theme)
+    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, progress=progress, timer=timer,
+                                                                     cache=cache, theme=theme)
     problems += found
     if errors_in(problems):
         raise ContentError(problems)
@@ -421,7 +432,10 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
-            files = render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan)
+            units = sum(1 for p in plan.dirty if len(PurePosixPath(p).parts) == 3 and p.endswith("/index.html")
+                        and p.startswith(("articles/", *GROUPS)))
+            files = _tracked(render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan),
+                             units, progress)
             if plan.full:
                 written = write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir).files
             else:
@@ -436,7 +450,7 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None) -> BuildReport:
         shutil.rmtree(scratch, ignore_errors=True)
     result = BuildReport(len(site.articles), len(site.actors), len(site.locations), len(listing),
                          time.perf_counter() - started, tuple(imported), tuple(problems),
-                         tuple(timer.stages.items()))
+                         sum(1 for f in listing if f.endswith(".html")), tuple(timer.stages.items()))
     with timer("save"):
         save_state(cfg, cache.state_for(digests, tuple(sorted(listing))))
         stamp = output_stamp(cfg.output_dir)

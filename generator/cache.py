@@ -193,6 +193,8 @@ class CachedBody:
     """Entity keys linked in the body (for the drift check, without reading the pack)."""
     problems: tuple[Any, ...] = ()
     """Problems annotation found (shown again on every build until fixed)."""
+    drift: tuple[Any, ...] = ()
+    """Warnings where its front matter and body links disagree."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ ACTOR_KINDS = ("person", "organisation")
 ARTICLE_KEYS = frozenset({"title", "slug", "date", "date_source", "source", "seed_sha256", "actors",
                           "locations", "summary", "byline", "source_url", "publisher", "draft"})
 ENTITY_KEYS = frozenset({"name", "slug", "kind", "aliases", "summary", "role", "place_type",
-                         "country", "lat", "lon", "wikidata"})
+                         "country", "lat", "lon", "wikidata", "redirect_from"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,8 @@ class Entity:
     """Longitude."""
     wikidata: str = ""
     """Optional Wikidata id (Q…)."""
+    redirect_from: tuple[str, ...] = ()
+    """Slugs of entities merged into this one; each old page becomes a redirect here."""
 
     @property
     def is_actor(self) -> bool:
@@ -264,6 +266,7 @@ def load_entity(path: Path, shown: str, group: str) -> tuple[Entity | None, list
         place_type=_str(doc, "place_type", problems), country=_str(doc, "country", problems),
         lat=_float(doc, "lat", 90, problems), lon=_float(doc, "lon", 180, problems),
         wikidata=_str(doc, "wikidata", problems),
+        redirect_from=_slug_list(doc, "redirect_from", problems),
     )
     failed = any(p.level == "error" for p in problems)
     return (None if failed else entity), problems

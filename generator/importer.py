@@ -126,7 +126,7 @@ def entity_stub(guess: EntityGuess, mentions: Iterable[Mention] = ()) -> NewFile
 
 def unique_slug(title: str, taken: set[str]) -> str:
     """Slug for a new article: made from the title, suffixed -2, -3 … when taken."""
-    base = slugify(title)
+    base: str = slugify(title)
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -110,7 +110,8 @@ class ArticleCache:
         self.bodies[article.slug] = entry
         return entry
 
-    def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions) -> None:
+    def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions,
+            drift: list[Problem]) -> None:
         """Store a freshly annotated body."""
         sha = self.sha.get(article.body.path, "")
         counts: dict[str, int] = {}
@@ -118,7 +119,7 @@ class ArticleCache:
             counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
         blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
         self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
-                                               self.pack.add(body), body.linked, body.problems)
+                                               self.pack.add(body), body.linked, body.problems, tuple(drift))
 
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")

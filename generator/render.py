@@ -19,6 +19,7 @@ from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, MentionIndex, Site
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager, PlainContext, SiteView)
+from generator.redirects import render_redirects
 from generator.theme import Theme, static_files
 from generator.urls import join_url, pretty, relative_url
 
@@ -203,13 +204,15 @@ def render_sitemap(env: Environment, pages: list[tuple[PurePosixPath, dt.date | 
     return RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
 
 
-def render_extras(env: Environment, theme: Theme,
-                  pages: list[tuple[PurePosixPath, dt.date | None]]) -> Iterator[RenderedFile]:
-    """404.html, robots.txt, the sitemap of `pages`, .nojekyll and the theme's static files."""
+def render_extras(env: Environment, theme: Theme, pages: list[tuple[PurePosixPath, dt.date | None]],
+                  site: Site) -> Iterator[RenderedFile]:
+    """404.html, robots.txt, the sitemap of `pages`, redirects, .nojekyll and the theme's static files."""
     for name in ("404.html", "robots.txt"):
         plain = PlainContext(PurePosixPath(name), "Page not found" if name == "404.html" else name, name)
         yield RenderedFile(plain.path, env.get_template(name).render(page=plain).encode("utf-8"))
     yield render_sitemap(env, pages)
+    for path, data in render_redirects(site, env):
+        yield RenderedFile(path, data)
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")
     for rel, source in static_files(theme):
         yield RenderedFile(PurePosixPath("static", rel), source=source)
@@ -226,7 +229,7 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
         if entry is not None:
             pages.append(entry)
         yield render_page(env, ctx)
-    yield from render_extras(env, theme, pages)
+    yield from render_extras(env, theme, pages, site)
 
 
 __all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "render_sitemap",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.console import ProgressBar
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,7 +24,8 @@ def test_help_lists_the_commands() -> None:
 def test_build_prints_a_summary_and_writes_output(site_dir: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 2 articles, 2 actors, 1 locations:")
+    assert result.output.startswith("built 2 articles, 2 actors, 1 location: 9 pages in ")
+    assert result.output.count("\n") == 1 and result.output.rstrip().endswith("; 0 warnings")
     assert (site_dir / "output/articles/harbour-reopens/index.html").is_file()
 
 
@@ -61,6 +64,7 @@ def test_entities_json_for_one_and_several_files(tmp_path: Path) -> None:
 
 def test_import_command_never_overwrites(site_dir: Path) -> None:
     seed = site_dir / "seeds" / "s.txt"
+    seed.parent.mkdir(exist_ok=True)
     seed.write_text("Quake Shakes Lima\n\nMarch 3, 2024\n\nA quake shook Lima in Peru.\n", encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(main, ["import", "--site", str(site_dir), str(seed)]).exit_code == 0
@@ -68,3 +72,62 @@ def test_import_command_never_overwrites(site_dir: Path) -> None:
     article.write_text(article.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
     again = runner.invoke(main, ["import", "--site", str(site_dir), str(seed)])
     assert again.exit_code == 0 and article.read_text(encoding="utf-8").endswith("Edited.\n")
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _run_stages(bar: ProgressBar) -> None:
+    for done in range(4):
+        bar("importing seeds", done, 3)
+    for done in range(6):
+        bar("rendering", done, 5)
+    bar.close()
+
+
+def test_progress_bars_show_on_a_terminal_only() -> None:
+    terminal = _Terminal()
+    _run_stages(ProgressBar(True, terminal, delay=0))
+    shown = terminal.getvalue()
+    assert "importing seeds" in shown and "3/3" in shown
+    assert "rendering" in shown and "5/5" in shown
+    for bar in (ProgressBar(True, io.StringIO(), delay=0), ProgressBar(False, _Terminal(), delay=0)):
+        _run_stages(bar)
+        assert bar.file.getvalue() == ""  # type: ignore[attr-defined]
+    quick = _Terminal()
+    _run_stages(ProgressBar(True, quick, delay=3600))  # stages quicker than the delay draw nothing
+    assert quick.getvalue() == ""
+
+
+def test_build_summary_counts_new_files_and_warnings(site_dir: Path) -> None:
+    (site_dir / "seeds").mkdir()
+    (site_dir / "seeds/quake.txt").write_text("Quake Shakes Lima\n\nMarch 3, 2024\n\nA quake shook Lima in Peru.\n",
+                                              encoding="utf-8")
+    (site_dir / "content/articles/ferry-strike.md").write_text(
+        (site_dir / "content/articles/ferry-strike.md").read_text(encoding="utf-8")
+        .replace("actors: [port-authority]", "actors: []"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.startswith("built 3 articles, 2 actors, 3 locations: ")
+    assert "; 3 new files in content/; 1 warning\n" in result.stdout
+    assert "warning: 'port-authority' is linked in the body" in result.stderr
+    quiet = CliRunner().invoke(main, ["build", "--quiet", "--site", str(site_dir)])
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+
+
+def test_help_lists_every_editor_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    for command in ("init", "new", "serve", "check", "merge"):
+        assert f"  {command} " in result.output
+
+
+def test_build_outside_a_site_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--site", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is not a newsgloss site (no site.yaml)" in result.output
+    assert not (tmp_path / "output").exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from generator.detect import detect
-from generator.detect.__main__ import read_text
+from generator.detect.listing import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_7f0e6e5a34b7bc6c.txt"

@@ -1,6 +1,10 @@
 """Entity detection: text + curated registry -> mentions and entity guesses.
 
-The one public entry point is `detect`; its inside may be replaced freely.
+The one public entry point is `detect`; its inside may be replaced freely. Inside:
+tokens (CoNLL-style tokeniser) -> model (perceptron tagger over features, weights in
+data/ner.json.gz, see MODEL.md) -> candidates (spans cleaned; registry and rules) ->
+coref (one cluster per entity) -> pipeline (mentions, EntityGuess with roles from
+titles and places from gazetteer). listing formats what `newsgloss entities` prints.
 """
 
 from __future__ import annotations

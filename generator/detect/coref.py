@@ -69,20 +69,35 @@ def harmonise_kinds(cands: Sequence[Candidate]) -> list[Candidate]:
             kind = votes[c.text.replace(".", "")].most_common(1)[0][0]
             if " " not in c.text and c.text in person_surnames:
                 kind = "person"
-            c = replace(c, kind=kind)
+            if kind != c.kind:
+                c = replace(c, kind=kind)
         out.append(c)
     return out
 
 
-def _person_key(c: Candidate, fulls: dict[str, list[str]], lexicon: Lexicon) -> tuple[str, KnownEntity | None]:
+def _person_key(
+    c: Candidate, fulls: dict[str, list[str]], lexicon: Lexicon
+) -> tuple[str, KnownEntity | None]:
     words = words_of(c.text)
     if len(words) > 1:
-        same = [k for k, ws in fulls.items() if ws[0] == words[0] and ws[-1] == words[-1]]
-        return (max(same, key=len) if same else c.text), None
+        low = [w.lower() for w in words]
+        same = [
+            k
+            for k, ws in fulls.items()
+            if [w.lower() for w in ws[-len(low) :]] == low
+            or (ws[0].lower() == low[0] and ws[-1].lower() == low[-1])
+        ]
+        longest = max((len(k) for k in same), default=0)
+        best = sorted({k for k in same if len(k) == longest})
+        return (best[0] if len(best) == 1 else c.text), None
     surname = words[0]
     matches = [k for k, ws in fulls.items() if ws[-1] == surname]
     if len(matches) == 1:
         return matches[0], None
+    if not matches:  # "Jerzy played well" after "Jerzy Dudek": a first name, if only one has it
+        firsts = [k for k, ws in fulls.items() if ws[0] == surname]
+        if len(firsts) == 1:
+            return firsts[0], None
     if not matches:
         known = known_by_surname(surname, lexicon)
         if len(known) == 1:
@@ -99,13 +114,13 @@ def _org_key(c: Candidate, orgs: Sequence[Candidate]) -> str:
         if acro and initials(other.text) == acro:
             return _org_key(other, orgs)
         ow = other.text.split()
-        if len(words) >= 2 and len(ow) > len(words) and ow[-len(words):] == words:
+        if len(words) >= 2 and len(ow) > len(words) and ow[-len(words) :] == words:
             return _org_key(other, orgs)
     return acro or c.text
 
 
 def _place_key(c: Candidate) -> str:
-    place = lookup(c.text)
+    place = lookup(c.text) or (lookup(c.text.title()) if c.text.isupper() else None)
     if place is not None:
         return place.name
     words = c.text.split()

@@ -7,13 +7,16 @@ the two always agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.detect.gazetteer import token_index
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65536)
 def shape(word: str) -> str:
     """`Blinken` -> `Xx`, `C.I.A.` -> `X.X.X.`, `1996-08-30` -> `d-d-d`."""
     out = []
@@ -29,6 +32,7 @@ def shape(word: str) -> str:
     return _SHAPE_RUNS.sub(r"\1", "".join(out))
 
 
+@lru_cache(maxsize=65536)
 def word_class(word: str) -> str:
     """A coarse case class: upper, title, lower, mixed, digit or punct."""
     if not any(ch.isalpha() for ch in word):
@@ -40,10 +44,10 @@ def word_class(word: str) -> str:
     return "lower" if word.islower() else "mixed"
 
 
-def is_caps_line(words: tuple[str, ...] | list[str]) -> bool:
+def is_caps_line(words: Sequence[str]) -> bool:
     """True for a sentence written in capitals (a wire headline or dateline)."""
-    letters = [w for w in words if any(ch.isalpha() for ch in w)]
-    return bool(letters) and all(not any(ch.islower() for ch in w) for w in letters)
+    joined = "".join(words)
+    return joined.upper() == joined and joined.lower() != joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +75,21 @@ def doc_context(sentences: list[list[str]], caps: list[bool]) -> DocContext:
     return DocContext(frozenset(lower), frozenset(title))
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in token_index())
+
+
 def gazetteer_marks(lowers: list[str]) -> list[str]:
     """Per token: `city:B`, `country:I`, … for the longest gazetteer match, else ''."""
     index = token_index()
+    starts = _first_words()
     marks = [""] * len(lowers)
     i, n = 0, len(lowers)
     while i < n:
+        if lowers[i] not in starts:
+            i += 1
+            continue
         for size in (4, 3, 2, 1):
             kind = index.get(tuple(lowers[i : i + size])) if i + size <= n else None
             if kind:
@@ -90,8 +103,34 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
     return marks
 
 
-def sentence_features(words: list[str], caps: bool, ctx: DocContext) -> list[list[str]]:
-    """Static features of every token of one sentence (tag history is added by the tagger)."""
+WORD_FEATURES = 9
+"""The first WORD_FEATURES features of a token depend on the word alone (scorers cache them)."""
+
+
+@lru_cache(maxsize=65536)
+def _word_features(w: str) -> tuple[str, ...]:
+    """Features of the word alone (cached: words repeat)."""
+    lw = w.lower()
+    return (
+        "b",
+        "w=" + w,
+        "l=" + lw,
+        "p3=" + lw[:3],
+        "s2=" + lw[-2:],
+        "s3=" + lw[-3:],
+        "s4=" + lw[-4:],
+        "sh=" + shape(w),
+        "c=" + word_class(w),
+    )
+
+
+def sentence_features(
+    words: list[str], caps: bool, ctx: DocContext, needed: Sequence[bool]
+) -> list[list[str]]:
+    """Static features of the `needed` tokens of one sentence (others get []).
+
+    Tag history is added by the tagger.
+    """
     lowers = [w.lower() for w in words]
     shapes = [shape(w) for w in words]
     classes = [word_class(w) for w in words]
@@ -100,6 +139,9 @@ def sentence_features(words: list[str], caps: bool, ctx: DocContext) -> list[lis
     pad_l = ["<s>", "<s2>"]
     out: list[list[str]] = []
     for i, w in enumerate(words):
+        if not needed[i]:
+            out.append([])
+            continue
         lw, sh, cl = lowers[i], shapes[i], classes[i]
         prev = lowers[i - 1] if i else pad_l[0]
         prev2 = lowers[i - 2] if i > 1 else pad_l[1]
@@ -108,15 +150,7 @@ def sentence_features(words: list[str], caps: bool, ctx: DocContext) -> list[lis
         psh = shapes[i - 1] if i else "<s>"
         nsh = shapes[i + 1] if i + 1 < n else "</s>"
         f = [
-            "b",
-            "w=" + w,
-            "l=" + lw,
-            "p3=" + lw[:3],
-            "s2=" + lw[-2:],
-            "s3=" + lw[-3:],
-            "s4=" + lw[-4:],
-            "sh=" + sh,
-            "c=" + cl,
+            *_word_features(w),
             "l-1=" + prev,
             "l+1=" + nxt,
             "l-2=" + prev2,

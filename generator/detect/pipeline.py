@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 
-from generator.detect.candidates import Candidate, apply_registry, from_tags
+from generator.detect.candidates import apply_registry, confirm_headline, from_tags
 from generator.detect.coref import Cluster, acronym_key, cluster, words_of
 from generator.detect.features import is_caps_line
 from generator.detect.gazetteer import lookup
 from generator.detect.model import tag_document
-from generator.detect.registry import index_lexicon
-from generator.detect.titles import appositive_role, leading_title, preceding_appositive
+from generator.detect.registry import RegistryIndex, index_lexicon, is_rejected
+from generator.detect.titles import (
+    ARABIC_ARTICLE,
+    NAME_PARTICLES,
+    appositive_role,
+    leading_title,
+    preceding_appositive,
+)
 from generator.detect.tokens import Sentence, split_sentences
 from generator.detect.types import Detection, EntityGuess, Lexicon, Mention
-from generator.urls import slugify
+from generator.urls import slugify as _slugify
+
+slugify = lru_cache(maxsize=4096)(_slugify)
 
 
 def is_title_case(words: Sequence[str]) -> bool:
@@ -34,6 +44,7 @@ _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "�
 _LONG_DOTTED = re.compile(r"^(?:[A-Z]\.){3,}$")
 
 
+@lru_cache(maxsize=65536)
 def _wire_form(word: str) -> str:
     """Write a word as Reuters (the training text) does: ASCII quotes, `C.I.A.` as `CIA`."""
     if _LONG_DOTTED.match(word):
@@ -41,21 +52,75 @@ def _wire_form(word: str) -> str:
     return word.translate(_TYPOGRAPHY)
 
 
-def model_view(sentence: Sentence) -> list[str]:
-    """The words as the tagger reads them: Title Case headlines in capitals, like wire headlines."""
-    words = [_wire_form(w) for w in sentence.words]
-    if is_title_case(sentence.words):
+def _lift_particles(words: list[str]) -> list[str]:
+    """ "Ursula von der Leyen" -> "Ursula Von Der Leyen", "George W Bush" -> "George W. Bush"
+    for the tagger, which learnt names from Reuters copy; the text itself is never changed."""
+    if not any(len(w) == 1 or "-" in w or w in NAME_PARTICLES for w in words):
+        return words
+    out = list(words)
+    for i, w in enumerate(words):
+        if (
+            len(w) == 1
+            and w.isupper()
+            and w not in "AI"
+            and 0 < i < len(words) - 1
+            and words[i - 1][:1].isupper()
+            and words[i + 1][:1].isupper()
+        ):
+            out[i] = w + "."  # "George W Bush": BBC style drops the initial's stop
+        elif ARABIC_ARTICLE.match(w) and i and words[i - 1][:1].isupper():
+            out[i] = w[:1].upper() + w[1:]
+        elif w in NAME_PARTICLES and i and words[i - 1][:1].isupper():
+            j = i
+            while j < len(words) and words[j] in NAME_PARTICLES:
+                j += 1
+            if j < len(words) and words[j][:1].isupper() and words[j].isalpha():
+                out[i] = w.capitalize()
+    return out
+
+
+def model_view(sentence: Sentence, headline: bool) -> list[str]:
+    """The words as the tagger reads them: a Title Case headline in capitals, like wire headlines."""
+    words = _lift_particles([_wire_form(w) for w in sentence.words])
+    if headline and is_title_case(sentence.words):
         return [w.upper() for w in words]
     return words
+
+
+def _is_headline(text: str, first: Sentence) -> bool:
+    """True when the first sentence is the whole first line, in mixed case.
+
+    Wire headlines in capitals are what the tagger learnt from, so they stand as tagged.
+    """
+    if not first.spans or is_caps_line(first.words):
+        return False
+    rest_of_line = text[first.spans[-1][1] :].split("\n", 1)[0]
+    return not rest_of_line.strip()
 
 
 def run(text: str, lexicon: Lexicon) -> Detection:
     """Find, resolve and describe every named person, organisation and place in `text`."""
     sentences = split_sentences(text)
-    tags = tag_document([model_view(s) for s in sentences])
-    cands = apply_registry(text, sentences, from_tags(text, sentences, tags), index_lexicon(lexicon))
-    clusters = cluster(cands, lexicon)
-    return _detection(clusters, sentences)
+    views = [model_view(s, k == 0) for k, s in enumerate(sentences)]
+    tags = tag_document(views)
+    found = from_tags(text, sentences, tags)
+    if len(sentences) > 1 and _is_headline(text, sentences[0]):
+        found = confirm_headline(found, sentences[0])
+    index = index_lexicon(lexicon)
+    cands = apply_registry(text, sentences, found, index)
+    return _detection(_without_rejects(cluster(cands, lexicon), index), sentences)
+
+
+def _without_rejects(clusters: Sequence[Cluster], index: RegistryIndex) -> list[Cluster]:
+    """Drop entities whose name editors rejected, and mentions written as a rejected name."""
+    out = []
+    for c in clusters:
+        if c.known is None and is_rejected(canonical_name(c), index):
+            continue
+        members = tuple(m for m in c.members if not is_rejected(m.text, index))
+        if members:
+            out.append(replace(c, members=members))
+    return out
 
 
 def canonical_name(c: Cluster) -> str:
@@ -66,6 +131,8 @@ def canonical_name(c: Cluster) -> str:
     if c.kind == "location":
         place = lookup(c.key)
         return place.name if place is not None else c.key
+    if any(not t.isupper() for t in texts):
+        texts = [t for t in texts if not t.isupper()]
     if c.kind == "organisation":
         full = [t for t in texts if acronym_key(t) is None]
         return max(full, key=lambda t: (len(t.split()), len(t))) if full else texts[0]
@@ -79,15 +146,21 @@ def _role(c: Cluster, sentences: Sequence[Sentence]) -> str | None:
         words = sentences[m.sentence].words
         before, after = words[: m.first], words[m.last :]
         role = leading_title(before) or appositive_role(after) or preceding_appositive(before)
+        if role and role.isupper():
+            role = None
         if role:
             return role
     return None
 
 
+def _full_form(text: str, kind: str) -> bool:
+    """People's aliases are full names ("Antony Blinken"), never surnames ("von der Leyen")."""
+    words = words_of(text)
+    return kind != "person" or (len(words) > 1 and words[0].lower() not in NAME_PARTICLES)
+
+
 def _guess(c: Cluster, name: str, slug: str, sentences: Sequence[Sentence]) -> EntityGuess:
-    aliases = sorted(
-        {m.text for m in c.members if m.text != name and (c.kind != "person" or " " in m.text)}
-    )
+    aliases = sorted({m.text for m in c.members if m.text != name and _full_form(m.text, c.kind)})
     if c.known is not None:
         aliases = sorted(set(aliases) | set(c.known.aliases))
     place = lookup(name) if c.kind == "location" else None
@@ -108,7 +181,7 @@ def _guess(c: Cluster, name: str, slug: str, sentences: Sequence[Sentence]) -> E
 def _detection(clusters: Sequence[Cluster], sentences: Sequence[Sentence]) -> Detection:
     mentions: list[Mention] = []
     guesses: list[tuple[int, EntityGuess]] = []
-    taken: set[str] = set()
+    taken: set[str] = {c.known.slug for c in clusters if c.known is not None}
     for c in clusters:
         name = canonical_name(c)
         slug = c.known.slug if c.known is not None else str(slugify(name))

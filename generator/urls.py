@@ -66,6 +66,6 @@ def pretty(url: str, pretty_links: bool) -> str:
     return url
 
 
-def join_url(base: str, path: PurePosixPath) -> str:
+def join_url(base: str, path: PurePosixPath | str) -> str:
     """Absolute URL of a site path under `base_url`."""
     return base.rstrip("/") + "/" + normpath(str(path)).lstrip("/")

@@ -57,15 +57,15 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
         yield from task(items)
         return
     size = chunk_size or max(8, min(256, len(items) // (count * 8) or 1))
-    _TASK = task  # type: ignore[assignment]
+    previous, _TASK = _TASK, task  # type: ignore[assignment]  # kept while the pool may fork a worker
     try:
         pool = multiprocessing.get_context("fork").Pool(count)
+        try:
+            for result in pool.imap(_run_chunk, chunks(items, size)):
+                yield from result  # type: ignore[misc]
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
     finally:
-        _TASK = None
-    try:
-        for result in pool.imap(_run_chunk, chunks(items, size)):
-            yield from result  # type: ignore[misc]
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+        _TASK = previous

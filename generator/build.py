@@ -459,6 +459,20 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     with timer("cache"):
         intact = record is not None and output_stamp(cfg.output_dir) == record.output
         cache = ArticleCache(cfg, load_state(cfg), patchable=intact)
+    try:
+        result = _rebuild(cfg, cache, timer, log, progress)
+    finally:
+        cache.close()
+    result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
+    stamp = output_stamp(cfg.output_dir)
+    recorded = None if result.imported else settled(cfg, inputs)  # imports changed content/ after it was read
+    if stamp is not None and recorded is not None:
+        save_record(cfg, BuildRecord(recorded, stamp, result))
+    return result
+
+
+def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, progress: Progress) -> BuildReport:
+    """The stages, re-doing what the cache cannot vouch for; the cache learns for the next build."""
     theme, found = load_theme(cfg.site_dir, cfg.theme)
     site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, progress=progress, timer=timer,
                                                                      cache=cache, theme=theme)
@@ -469,19 +483,16 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     with timer("plan"):
         digests, plan = plan_pages(site, index, cfg, cache)
     scratch = cfg.output_dir.with_name(f".{cfg.output_dir.name}.scratch-{os.getpid()}")
-    listing: list[str] = []
+    listing: list[str] = list(plan.listing)
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
-            units = sum(1 for p in plan.dirty if len(PurePosixPath(p).parts) == 3 and p.endswith("/index.html")
-                        and p.startswith(("articles/", *GROUPS)))
             files = _tracked(render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan),
-                             units, progress)
+                             _units(plan), progress)
             if plan.full:
-                written = write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir).files
+                write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir)
             else:
-                listing = list(plan.listing)
-                written = patch_site(files, plan.removed, listing, cfg.output_dir, cfg.site_dir)
+                patch_site(files, plan.removed, listing, cfg.output_dir, cfg.site_dir)
                 log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
     except RenderFailure as exc:
         raise ContentError([*problems, exc.problem]) from None
@@ -489,17 +500,16 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    result = BuildReport(len(site.articles), len(site.actors), len(site.locations), len(listing),
-                         time.perf_counter() - started, tuple(imported), tuple(problems),
-                         sum(1 for f in listing if f.endswith(".html")), tuple(timer.stages.items()))
     with timer("save"):
         save_state(cfg, cache.state_for(digests, tuple(sorted(listing))))
-        stamp = output_stamp(cfg.output_dir)
-        recorded = None if imported else settled(cfg, inputs)  # imports changed content/ after it was read
-        if stamp is not None and recorded is not None:
-            save_record(cfg, BuildRecord(recorded, stamp, result))
-    del written
-    return result
+    return BuildReport(len(site.articles), len(site.actors), len(site.locations), len(listing), 0.0,
+                       tuple(imported), tuple(problems), sum(1 for f in listing if f.endswith(".html")))
+
+
+def _units(plan: Plan) -> int:
+    """Article and entity pages a plan renders (what the progress bar counts)."""
+    return sum(1 for p in plan.dirty if p.count("/") == 2 and p.endswith("/index.html")
+               and p.startswith(("articles/", *GROUPS)))
 
 
 def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:

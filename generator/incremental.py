@@ -124,6 +124,10 @@ class ArticleCache:
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")
 
+    def close(self) -> None:
+        """Release the body pack."""
+        self.pack.close()
+
     def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
         """What the next build will start from (articles without their Markdown: it is annotated)."""
         files = {path: replace(entry, article=_without_text(entry.article)) for path, entry in self.files.items()}

@@ -26,12 +26,12 @@ from generator.deps import page_digests, sitemap_pages
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import ImportResult, import_seed, save, unique_slug
 from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
+from generator.linkcheck import body_links, check_link_targets
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
 from generator.parallel import map_chunks, workers
-from generator.patch import patch_site
 from generator.redirects import redirect_problems
 from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
                               render_sitemap, sitemap_entry)
@@ -204,17 +204,18 @@ def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Arti
 
 
 def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]
-                      ) -> Iterator[tuple[AnnotatedBody, ArticleMentions]]:
-    """Render article bodies and find their mentions, in parallel; results in the order given.
+                      ) -> Iterator[tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...]]]:
+    """Render article bodies and find their mentions and links, in parallel; results in the order given.
 
     The paragraphs, needed only to find mentions, are dropped before the bodies come back.
     """
-    def task(chunk: Sequence[Article]) -> list[tuple[AnnotatedBody, ArticleMentions]]:
+    def task(chunk: Sequence[Article]) -> list[tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...]]]:
         md = make_parser()
         out = []
         for article in chunk:
             body = _annotate_article(md, site, cfg, article)
-            out.append((replace(body, paragraphs=()), mentions_in(site, article, body)))
+            out.append((replace(body, paragraphs=()), mentions_in(site, article, body),
+                        body_links(str(page_path("articles", article.slug)), str(body.html))))
         return out
 
     return map_chunks(task, articles)
@@ -285,10 +286,10 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
     todo = [a if cache is None else cache.with_text(a) for a in articles if cache is None or cache.cached(a) is None]
     bodies: dict[str, AnnotatedBody] = {}
     records: dict[str, ArticleMentions] = {}
-    for article, (body, record) in zip(todo, annotate_articles(site, cfg, todo)):
+    for article, (body, record, links) in zip(todo, annotate_articles(site, cfg, todo)):
         if cache is not None:
             cache.add(article, body, record, drift(replace(site, articles=(article,), drafts=()),
-                                                   {article.slug: body}))
+                                                   {article.slug: body}), links)
         else:
             bodies[article.slug] = body
             records[article.slug] = record
@@ -456,13 +457,16 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
         log("nothing changed since the last build: output/ left as it is")
         return replace(record.report, seconds=time.perf_counter() - started, imported=(),
                        stages=tuple(timer.stages.items()))
+    check_output_dir(cfg.output_dir, cfg.site_dir)  # a refused output: nothing written anywhere, cache included
     with timer("cache"):
         intact = record is not None and output_stamp(cfg.output_dir) == record.output
         cache = ArticleCache(cfg, load_state(cfg), patchable=intact)
     try:
         result = _rebuild(cfg, cache, timer, log, progress)
-    finally:
-        cache.close()
+    except BaseException:
+        cache.close(failed=True)
+        raise
+    cache.close()
     result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
     stamp = output_stamp(cfg.output_dir)
     recorded = None if result.imported else settled(cfg, inputs)  # imports changed content/ after it was read
@@ -479,21 +483,27 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
     problems += found
     if errors_in(problems):
         raise ContentError(problems)
-    check_output_dir(cfg.output_dir, cfg.site_dir)
     with timer("plan"):
         digests, plan = plan_pages(site, index, cfg, cache)
+    _drop_stale_scratch(cfg.output_dir)
     scratch = cfg.output_dir.with_name(f".{cfg.output_dir.name}.scratch-{os.getpid()}")
     listing: list[str] = list(plan.listing)
+
+    def verify(written: list[str]) -> None:  # the last word before output/ changes
+        broken = check_link_targets(_body_links(site, cache, entity_bodies), written)
+        if errors_in(broken):
+            raise ContentError([*problems, *broken])
+
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
             files = _tracked(render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan),
                              _units(plan), progress)
-            if plan.full:
-                write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir)
-            else:
-                patch_site(files, plan.removed, listing, cfg.output_dir, cfg.site_dir)
+            if not plan.full:
+                files = _with_unchanged(files, plan, cfg.output_dir)
                 log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
+            listing = []
+            write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify)
     except RenderFailure as exc:
         raise ContentError([*problems, exc.problem]) from None
     except OutputError as exc:
@@ -506,10 +516,55 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
                        tuple(imported), tuple(problems), sum(1 for f in listing if f.endswith(".html")))
 
 
+def _body_links(site: Site, cache: ArticleCache, entity_bodies: Mapping[str, AnnotatedBody]
+                ) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+    """(source file, its links) of every published Markdown body, for the link check."""
+    for article in site.articles:
+        yield article.body.path, cache.bodies[article.slug].links
+    for group in GROUPS:
+        for slug, entity in (site.actors if group == "actors" else site.locations).items():
+            yield entity.body.path, body_links(str(page_path(group, slug)), str(entity_bodies[f"{group}/{slug}"].html))
+
+
+def _drop_stale_scratch(output: Path) -> None:
+    """Remove the scratch folders of builds that were killed (their process is gone)."""
+    for folder in output.parent.glob(f".{output.name}.scratch-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _with_unchanged(files: Iterable[RenderedFile], plan: Plan, output: Path) -> Iterator[RenderedFile]:
+    """The rendered files, then every other file of the site, hard-linked from the previous output."""
+    done: set[str] = set()
+    for item in files:
+        done.add(str(item.path))
+        yield item
+    for path in plan.listing:
+        if path not in done:
+            yield RenderedFile(PurePosixPath(path), source=output.joinpath(*PurePosixPath(path).parts), link=True)
+
+
 def _units(plan: Plan) -> int:
     """Article and entity pages a plan renders (what the progress bar counts)."""
     return sum(1 for p in plan.dirty if p.count("/") == 2 and p.endswith("/index.html")
                and p.startswith(("articles/", *GROUPS)))
+
+
+def _body_pages(site: Site, bodies: Mapping[str, AnnotatedBody], entity_bodies: Mapping[str, AnnotatedBody]
+                ) -> Iterator[tuple[str, str, str]]:
+    """(source file, page, body HTML) of every published Markdown body, for the link check."""
+    for article in site.articles:
+        yield article.body.path, str(page_path("articles", article.slug)), str(bodies[article.slug].html)
+    for group in GROUPS:
+        for slug, entity in (site.actors if group == "actors" else site.locations).items():
+            yield entity.body.path, str(page_path(group, slug)), str(entity_bodies[f"{group}/{slug}"].html)
 
 
 def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:

@@ -195,6 +195,8 @@ class CachedBody:
     """Problems annotation found (shown again on every build until fixed)."""
     drift: tuple[Any, ...] = ()
     """Warnings where its front matter and body links disagree."""
+    links: tuple[tuple[str, str], ...] = ()
+    """(link, target) of its relative links (linkcheck.body_links), checked against every build."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,10 +264,24 @@ class BodyPack:
     """
 
     def __init__(self, path: Path, fresh: bool) -> None:
+        self._made_folder = not path.parent.is_dir()
         path.parent.mkdir(exist_ok=True)
+        self._made_file = fresh or not path.exists()
         self.path = path
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if fresh else 0), 0o644)
-        self._end = os.fstat(self._fd).st_size
+        self._start = self._end = os.fstat(self._fd).st_size
+
+    def discard(self) -> None:
+        """Undo this build's additions (a failed build leaves the cache as it found it)."""
+        try:
+            if self._made_file:
+                self.path.unlink(missing_ok=True)
+                if self._made_folder:
+                    self.path.parent.rmdir()
+            else:
+                os.ftruncate(self._fd, self._start)
+        except OSError:
+            pass
 
     def add(self, body: Any) -> tuple[int, int]:
         data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)

@@ -31,13 +31,35 @@ def _show_warnings(problems: list, ui: Ui) -> None:  # type: ignore[type-arg]
         click.echo(str(p), err=True)
 
 
+class _Main(click.Group):
+    """The command group, turning an OS error or Ctrl-C into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("newsgloss: interrupted; the previous output/ was left as it was", err=True)
+            raise click.exceptions.Exit(130) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("NEWSGLOSS_DEBUG") == "1":
+                raise
+            raise click.ClickException(f"internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                                       f"newsgloss, please report it with the output of the same command "
+                                       f"run with NEWSGLOSS_DEBUG=1") from None
+
+
 site_option = click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path),
                            default=Path("."), show_default=True, help="The site folder.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings.")
 verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print every file imported.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsgloss")
 def main() -> None:
     """newsgloss: a static site generator for annotated news."""

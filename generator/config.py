@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
+from urllib.parse import urlsplit
 
 from generator.errors import ContentError, Problem, problem
-from generator.frontmatter import YamlDoc, load_yaml
+from generator.frontmatter import YamlDoc, load_yaml, read_number, read_text
 
 FootnoteMode = Literal["first", "all", "none"]
 FOOTNOTE_MODES: tuple[FootnoteMode, ...] = ("first", "all", "none")
 CONFIG_NAME = "site.yaml"
+_THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ class SiteConfig:
     @property
     def output_dir(self) -> Path:
         """The output folder as an absolute path."""
-        return (self.site_dir / self.output).expanduser().absolute()
+        return (self.site_dir / Path(self.output).expanduser()).absolute()
 
     @property
     def content_dir(self) -> Path:
@@ -68,14 +72,7 @@ class SiteConfig:
 
 
 def _text(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> str | None:
-    if isinstance(value, str):
-        return value
-    if key in doc.raw and not isinstance(value, (list, dict)):
-        problems.append(doc.problem(key, f"{key}: {doc.raw[key]!r} was read as {value!r}, "
-                                         f"not as text; put it in quotes"))
-    else:
-        problems.append(doc.problem(key, f"{key}: expected text, got {type(value).__name__}"))
-    return None
+    return read_text(doc, key, value, problems)
 
 
 def _bool(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> bool | None:
@@ -86,10 +83,8 @@ def _bool(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> bool |
 
 
 def _int(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100_000:
-        return value
-    problems.append(doc.problem(key, f"{key}: expected a whole number from 1 to 100000"))
-    return None
+    number = read_number(doc, key, value, 1, 100_000, problems, whole=True)
+    return None if number is None else int(number)
 
 
 _FIELDS: dict[str, Callable[[YamlDoc, str, Any, list[Problem]], Any]] = {
@@ -123,7 +118,8 @@ def _reject(doc: YamlDoc, value: Any, problems: list[Problem]) -> frozenset[str]
     if value is None:
         return frozenset()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(doc.problem("reject", "reject: expected a list of names (text)"))
+        problems.append(doc.problem("reject", "reject: expected a list of names (text); quote names "
+                                              "that YAML reads otherwise, such as \"No\", \"On\" or \"1984\""))
         return None
     return frozenset(v.strip() for v in value if v.strip())
 
@@ -147,8 +143,19 @@ def parse_config(doc: YamlDoc, site_dir: Path) -> tuple[SiteConfig, list[Problem
                 values[key] = rej
         else:
             problems.append(doc.problem(key, f"unknown option {key!r}"))
+    theme = values.get("theme")
+    if theme is not None and not _THEME_NAME.fullmatch(theme):
+        problems.append(doc.problem("theme", f"theme: {theme!r} is not a theme name (a folder name under "
+                                             f"themes/, such as `default`)"))
+        values.pop("theme")
+    language = values.get("language")
+    if language is not None and not _LANGUAGE.fullmatch(language):
+        problems.append(doc.problem("language", f"language: {language!r} is not a language tag such as "
+                                                f"en, pt-BR or zh-Hant"))
+        values.pop("language")
     base = values.get("base_url")
-    if base is not None and not base.startswith(("http://", "https://")):
+    if base is not None and (not base.startswith(("http://", "https://")) or not urlsplit(base).netloc
+                             or any(c.isspace() or c in "\"'<>`" for c in base)):
         problems.append(doc.problem("base_url", "base_url: expected an absolute http(s) URL"))
         values.pop("base_url")
     if "base_url" in values and not values["base_url"].endswith("/"):
@@ -163,9 +170,15 @@ def load_config(site_dir: Path) -> SiteConfig:
     if not path.exists():
         return SiteConfig(site_dir=site_dir)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([problem(CONFIG_NAME, 0, f"cannot read: {exc}")]) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([problem(CONFIG_NAME, 0, f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ContentError([problem(CONFIG_NAME, line, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                                                       f"{exc.start}); save site.yaml as UTF-8")]) from None
     doc, problems = load_yaml(text, CONFIG_NAME)
     if doc is None:
         raise ContentError(problems)

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
+from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.detect import KnownEntity, Lexicon
 from generator.errors import Problem, problem
-from generator.frontmatter import YamlDoc, load_yaml, split_front_matter
-from generator.urls import is_valid_slug
+from generator.frontmatter import YamlDoc, load_yaml, read_number, read_text, split_front_matter
+from generator.seeds import decode_seed
+from generator.urls import is_valid_slug, outside_site, slug_advice
 
 EntityKind = Literal["person", "organisation", "location"]
 ACTOR_KINDS = ("person", "organisation")
 ARTICLE_KEYS = frozenset({"title", "slug", "date", "date_source", "source", "seed_sha256", "actors",
                           "locations", "summary", "byline", "source_url", "publisher", "draft"})
+_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f<>\"'`]")
+_WIKIDATA = re.compile(r"Q[1-9][0-9]{0,11}")
 ENTITY_KEYS = frozenset({"name", "slug", "kind", "aliases", "summary", "role", "place_type",
                          "country", "lat", "lon", "wikidata", "redirect_from"})
 
@@ -129,16 +134,34 @@ def _str(doc: YamlDoc, key: str, problems: list[Problem], required: bool = False
         if required:
             problems.append(doc.problem(key, f"missing required field {key!r}"))
         return ""
-    if isinstance(value, (int, float, bool, dt.date)) and key in doc.raw:
-        if key in ("title", "name", "summary", "role", "byline") and not isinstance(value, dt.date):
-            problems.append(doc.problem(key, f"{key}: {doc.raw[key]!r} was read as {value!r}, "
-                                             f"not as text; put it in quotes"))
-            return ""
-        return doc.raw[key]
-    if not isinstance(value, str):
-        problems.append(doc.problem(key, f"{key}: expected text"))
+    text = read_text(doc, key, value, problems)
+    if text is None:
         return ""
-    return unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", text).strip()
+    if required and not text:
+        problems.append(doc.problem(key, f"{key}: is empty"))
+    return text
+
+
+def _url(doc: YamlDoc, key: str, problems: list[Problem]) -> str | None:
+    """An absolute http(s) URL: the only kind a page may link to from front matter (SPEC §7.4)."""
+    text = _str(doc, key, problems)
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _UNSAFE_URL_CHARS.search(text):
+        problems.append(doc.problem(key, f"{key}: expected an absolute http(s) URL such as "
+                                         f"https://example.com/story, got {text!r}"))
+        return None
+    return text
+
+
+def _wikidata(doc: YamlDoc, problems: list[Problem]) -> str:
+    text = _str(doc, "wikidata", problems)
+    if text and not _WIKIDATA.fullmatch(text):
+        problems.append(doc.problem("wikidata", f"wikidata: expected an item id such as Q42, got {text!r}"))
+        return ""
+    return text
 
 
 def _str_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -147,18 +170,29 @@ def _str_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(doc.problem(key, f"{key}: expected a list of text values; quote values "
-                                         f"such as yes, no, on, off or numbers"))
+    if not isinstance(value, list):
+        problems.append(doc.problem(key, f"{key}: expected a list such as [first, second]"))
         return ()
-    return tuple(unicodedata.normalize("NFC", v).strip() for v in value if v.strip())
+    texts = []
+    for i, item in enumerate(value):
+        raw = doc.raw.get(f"{key}[{i}]")
+        if isinstance(item, str):
+            if read_text(doc, key, item, problems) is not None:
+                texts.append(item)
+        elif raw is not None and not isinstance(item, (list, dict)):
+            read = {True: "true", False: "false"}.get(item) if isinstance(item, bool) else repr(item)
+            problems.append(doc.problem(key, f"{key}: YAML reads {raw} (item {i + 1}) as {read}, not as "
+                                             f"text; put it in quotes: \"{raw}\""))
+        else:
+            problems.append(doc.problem(key, f"{key}: item {i + 1} is not text"))
+    return tuple(unicodedata.normalize("NFC", v).strip() for v in texts if v.strip())
 
 
 def _slug_list(doc: YamlDoc, key: str, problems: list[Problem]) -> tuple[str, ...]:
     slugs = _str_list(doc, key, problems)
     for slug in slugs:
         if not is_valid_slug(slug):
-            problems.append(doc.problem(key, f"{key}: {slug!r} is not a valid slug"))
+            problems.append(doc.problem(key, f"{key}: {slug!r} is not a valid slug: {slug_advice(slug)}"))
     return tuple(s for s in dict.fromkeys(slugs) if is_valid_slug(s))
 
 
@@ -184,27 +218,24 @@ def _float(doc: YamlDoc, key: str, limit: float, problems: list[Problem]) -> flo
     value = doc.data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
-        problems.append(doc.problem(key, f"{key}: expected a number from {-limit:g} to {limit:g}"))
-        return None
-    return float(value)
+    number = read_number(doc, key, value, -limit, limit, problems)
+    return None if number is None else float(number)
 
 
 def _read(path: Path, shown: str) -> tuple[YamlDoc | None, str, int, list[Problem]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, "", 0, [problem(shown, 0, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8")]
+        data = path.read_bytes()
     except OSError as exc:
         return None, "", 0, [problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
-    if "\x00" in text:
-        return None, "", 0, [problem(shown, 0, "binary file (NUL byte); expected Markdown text")]
+    text, problems = decode_seed(data, shown)  # same rules as seeds: BOM, UTF-16, cp1252 with a warning
+    if any(p.level == "error" for p in problems):
+        return None, "", 0, problems
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, body, body_line = split_front_matter(text)
     if fm is None:
-        return None, "", 0, [problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
-    doc, problems = load_yaml(fm, shown, 1)
-    return doc, body, body_line, problems
+        return None, "", 0, [*problems, problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
+    doc, found = load_yaml(fm, shown, 1)
+    return doc, body, body_line, problems + found
 
 
 def _unknown_keys(doc: YamlDoc, known: frozenset[str], problems: list[Problem]) -> None:
@@ -223,8 +254,11 @@ def load_article(path: Path, shown: str) -> tuple[Article | None, list[Problem]]
     title = _str(doc, "title", problems, required=True)
     slug = _str(doc, "slug", problems) or path.stem
     if not is_valid_slug(slug):
-        problems.append(doc.problem("slug", f"slug {slug!r} is not valid: use lowercase letters, "
-                                            f"digits and single hyphens"))
+        if "slug" in doc.data:
+            problems.append(doc.problem("slug", f"slug: {slug!r} is not a valid slug: {slug_advice(slug)}"))
+        else:
+            problems.append(problem(shown, 0, f"file name {path.name!r} (used as the slug): {slug!r} is not a "
+                                              f"valid slug: {slug_advice(slug)}; rename the file or add a slug"))
     date = _date(doc, problems)
     draft = doc.data.get("draft", False)
     if not isinstance(draft, bool):
@@ -237,7 +271,7 @@ def load_article(path: Path, shown: str) -> tuple[Article | None, list[Problem]]
         seed_sha256=_str(doc, "seed_sha256", problems) or None,
         date_source=_str(doc, "date_source", problems) or None,
         byline=_str(doc, "byline", problems) or None,
-        source_url=_str(doc, "source_url", problems) or None,
+        source_url=_url(doc, "source_url", problems),
         publisher=_str(doc, "publisher", problems) or None, draft=draft is True,
     )
     failed = any(p.level == "error" for p in problems[errors_before:])
@@ -257,25 +291,32 @@ def load_entity(path: Path, shown: str, group: str) -> tuple[Entity | None, list
         problems.append(doc.problem("kind", f"kind: expected {' or '.join(allowed)}, got {kind!r}"))
     slug = path.stem
     if not is_valid_slug(slug):
-        problems.append(problem(shown, 0, f"file name {path.name!r} is not a valid slug: use "
-                                          f"lowercase letters, digits and single hyphens"))
+        problems.append(problem(shown, 0, f"file name {path.name!r} is not a valid slug: "
+                                          f"{slug_advice(slug)}; rename the file"))
     entity = Entity(
         slug=slug, kind=kind if kind in allowed else "location", name=name,
         body=MarkdownSource(body, shown, body_line), aliases=_str_list(doc, "aliases", problems),
         summary=_str(doc, "summary", problems), role=_str(doc, "role", problems),
         place_type=_str(doc, "place_type", problems), country=_str(doc, "country", problems),
         lat=_float(doc, "lat", 90, problems), lon=_float(doc, "lon", 180, problems),
-        wikidata=_str(doc, "wikidata", problems),
+        wikidata=_wikidata(doc, problems),
         redirect_from=_slug_list(doc, "redirect_from", problems),
     )
     failed = any(p.level == "error" for p in problems)
     return (None if failed else entity), problems
 
 
-def _markdown_files(folder: Path) -> list[Path]:
+def _markdown_files(folder: Path, site_dir: Path, problems: list[Problem]) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith(".") and p.is_file())
+    found = []
+    for path in sorted(p for p in folder.glob("*.md") if not p.name.startswith(".") and p.is_file()):
+        outside = outside_site(path, site_dir)
+        if outside is not None:
+            problems.append(outside)
+        else:
+            found.append(path)
+    return found
 
 
 ArticleLoader = Callable[[Path, str], tuple["Article | None", list[Problem]]]
@@ -289,13 +330,13 @@ def load_content(cfg: SiteConfig, read_article: ArticleLoader | None = None) -> 
     problems: list[Problem] = []
     articles: list[Article] = []
     registry: dict[str, dict[str, Entity]] = {"actors": {}, "locations": {}}
-    for path in _markdown_files(cfg.content_dir / "articles"):
+    for path in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems):
         article, found = (read_article or load_article)(path, f"content/articles/{path.name}")
         problems += found
         if article is not None:
             articles.append(article)
     for group, entities in registry.items():
-        for path in _markdown_files(cfg.content_dir / group):
+        for path in _markdown_files(cfg.content_dir / group, cfg.site_dir, problems):
             entity, found = load_entity(path, f"content/{group}/{path.name}", group)
             problems += found
             if entity is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.errors import Problem, problem
 
 _FENCE = re.compile(r"^---[ \t]*$")
-# libyaml's parser when PyYAML has it (10-20x faster); same safe constructor and resolver
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -29,7 +28,8 @@ class YamlDoc:
     lines: Mapping[str, int] = field(default_factory=dict)
     """Dotted key (`annotations.entity_footnotes`) -> 1-based line in the file."""
     raw: Mapping[str, str] = field(default_factory=dict)
-    """Dotted key -> the scalar exactly as written, for values YAML did not keep as text."""
+    """Dotted key (or `key[i]` for list items) -> the scalar exactly as written, for values YAML did
+    not keep as text."""
     first_line: int = 1
     """Line of the document's first line in the file."""
 
@@ -42,8 +42,54 @@ class YamlDoc:
         return problem(self.path, self.line(key), message, level)  # type: ignore[arg-type]
 
 
+class _Loader(yaml.SafeLoader):
+    """yaml.SafeLoader whose impossible dates (`2024-02-30`) are YAML errors with a line, not crashes."""
+
+    def construct_yaml_timestamp(self, node: Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
+                                                    node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+if hasattr(yaml, "CSafeLoader"):
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        """The same loader on libyaml's parser (10-20x faster); used when the text is valid YAML."""
+
+        def construct_yaml_timestamp(self, node: Node) -> Any:
+            try:
+                return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)  # type: ignore[arg-type]
+            except (ValueError, OverflowError) as exc:
+                raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
+                                                        node.start_mark) from None
+
+    _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
+else:  # pragma: no cover - PyYAML without libyaml
+    _FastLoader = _Loader
+
+
+def _fast_parse(text: str) -> tuple[Node | None, Any] | None:
+    """Parse with libyaml; None on any error (the pure-Python loader then words the message)."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
-          problems: list[Problem]) -> None:
+          problems: list[Problem], seen_nodes: set[int] | None = None) -> None:
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:  # an alias (*name) of a node already walked: never walk it twice
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -56,41 +102,43 @@ def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
             doc["lines"][dotted] = line
             if isinstance(value_node, ScalarNode) and value_node.tag != _STR_TAG:
                 doc["raw"][dotted] = value_node.value
-            _walk(value_node, dotted, offset, doc, path, problems)
+            _walk(value_node, dotted, offset, doc, path, problems, seen_nodes)
     elif isinstance(node, SequenceNode):
-        for item in node.value:
-            _walk(item, prefix, offset, doc, path, problems)
-
-
-def _parse(text: str, loader_class: Any) -> tuple[Node | None, Any]:
-    """One parse: the node tree gives line numbers, and the data is constructed from it."""
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
-def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int) -> Problem:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        return problem(path, line, f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}")
-    return problem(path, 1 + line_offset, f"invalid YAML: {exc}")
+        for i, item in enumerate(node.value):
+            if isinstance(item, ScalarNode) and item.tag != _STR_TAG:
+                doc["raw"][f"{prefix}[{i}]"] = item.value
+            _walk(item, prefix, offset, doc, path, problems, seen_nodes)
 
 
 def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Safely load a YAML mapping; problems name the file and line (offset added)."""
     path = str(path)
     problems: list[Problem] = []
+    loader: _Loader | None = None
+    fast = _fast_parse(text)
     try:
-        node, data = _parse(text, _LOADER)
-    except yaml.YAMLError:
-        try:  # the pure-Python parser's messages and line numbers are the ones users see
-            node, data = _parse(text, yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            return None, [_yaml_problem(exc, path, line_offset)]
+        if fast is not None:
+            node, data = fast
+        else:
+            loader = _Loader(text)
+            node = loader.get_single_node()  # parsed once: the nodes give lines, then they are built
+            data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [problem(path, line, f"invalid YAML: {reason}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        return None, [problem(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed"
+                                          if isinstance(exc.character, int) else f"invalid YAML: {exc.reason}")]
+    except yaml.YAMLError as exc:
+        return None, [problem(path, 1 + line_offset, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, [problem(path, 1 + line_offset, "invalid YAML: nested too deeply")]
+    finally:
+        if loader is not None:
+            loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -121,3 +169,70 @@ def dump_front_matter(data: Mapping[str, Any], body: str) -> str:
     fm = yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=10_000,
                         default_flow_style=None)
     return f"---\n{fm}---\n{body}"
+
+
+_DECIMAL = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+_WHOLE = re.compile(r"^[-+]?\d+$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def read_text(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> str | None:
+    """`value` as text, or None with a problem that says how YAML read it and how to quote it.
+
+    YAML 1.1 turns unquoted `no`, `yes`, `off` into booleans, `1:30` into 90 and `2024-01-01` into a
+    date; in a text field that is never what the editor meant, so it is an error, not a guess.
+    """
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad is None:
+            return value
+        problems.append(doc.problem(key, f"{key}: contains the control character U+{ord(bad.group()):04X} "
+                                         f"(written as an escape in quotes); remove it"))
+        return None
+    raw = doc.raw.get(key)
+    name = key.rsplit(".", 1)[-1]
+    if raw is not None and not isinstance(value, (list, dict)):
+        read = {True: "true", False: "false"}.get(value) if isinstance(value, bool) else (
+            f"the number {value!r}" if isinstance(value, (int, float)) else _yaml_kind(value))
+        problems.append(doc.problem(key, f"{key}: YAML reads {raw} as {read}, not as text; "
+                                         f"put it in quotes: {name}: \"{raw}\""))
+    else:
+        problems.append(doc.problem(key, f"{key}: expected text, got {_yaml_kind(value)}"))
+    return None
+
+
+def read_number(doc: YamlDoc, key: str, value: Any, low: float, high: float, problems: list[Problem],
+                whole: bool = False) -> float | None:
+    """`value` as a number in [low, high] written plainly (not `1:30`, `0x1F` or `1_000`), else None."""
+    what = "a whole number" if whole else "a number"
+    raw = doc.raw.get(key, "")
+    plain = (_WHOLE if whole else _DECIMAL).fullmatch(raw.replace(" ", "")) is not None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        problems.append(doc.problem(key, f"{key}: expected {what} from {low:g} to {high:g}"))
+        return None
+    if not plain:
+        problems.append(doc.problem(key, f"{key}: YAML reads {raw} as {value!r}; write {what} in plain "
+                                         f"digits (from {low:g} to {high:g})"))
+        return None
+    if not low <= value <= high or value != value:
+        problems.append(doc.problem(key, f"{key}: expected {what} from {low:g} to {high:g}, got {raw}"))
+        return None
+    return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -198,9 +199,22 @@ def _write_new(path: Path, text: str, replace: bool = False) -> bool:
         tmp.write_text(text, encoding="utf-8", newline="\n")
         tmp.replace(path)
         return True
+    if path.exists() or path.is_symlink():
+        return False
+    # Written whole to a temporary name, then linked in: a kill midway never leaves a half-written
+    # article that later imports would take for the editor's file, and link() refuses to replace one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create is the next best
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
     except FileExistsError:
         return False
+    finally:
+        tmp.unlink(missing_ok=True)
     return True

@@ -57,6 +57,7 @@ class ArticleCache:
         self.bodies: dict[str, CachedBody] = {}
         self.key = ""
         fresh = state is None
+        self._replaced: list[BodyPack] = []
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (new_pack_name() if fresh else state.pack), fresh)
 
     def read(self, path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
@@ -87,7 +88,7 @@ class ArticleCache:
         """Set this build's site key; cached bodies count only when the last build had the same."""
         self.key = key
         if self.state is not None and self.state.key != key:
-            self.pack.close()
+            self._replaced.append(self.pack)
             self.pack = BodyPack(self.pack.path.with_name(new_pack_name()), True)
             self.state = SiteState(self.state.key, self.state.files, {}, self.pack.path.name,
                                    self.state.pages, self.state.listing)
@@ -111,7 +112,7 @@ class ArticleCache:
         return entry
 
     def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions,
-            drift: list[Problem]) -> None:
+            drift: list[Problem], links: tuple[tuple[str, str], ...] = ()) -> None:
         """Store a freshly annotated body."""
         sha = self.sha.get(article.body.path, "")
         counts: dict[str, int] = {}
@@ -119,14 +120,17 @@ class ArticleCache:
             counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
         blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
         self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
-                                               self.pack.add(body), body.linked, body.problems, tuple(drift))
+                                               self.pack.add(body), body.linked, body.problems, tuple(drift), links)
 
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")
 
-    def close(self) -> None:
-        """Release the body pack."""
-        self.pack.close()
+    def close(self, failed: bool = False) -> None:
+        """Release the body pack; after a failed build, first take back what it added."""
+        for pack in (self.pack, *self._replaced):
+            if failed:
+                pack.discard()
+            pack.close()
 
     def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
         """What the next build will start from (articles without their Markdown: it is annotated)."""

@@ -93,7 +93,13 @@ def _rewrite_inline(tokens: list[Token], ctx: LinkContext, block: Token | None,
     drop: set[int] = set()
     stack: list[tuple[int, EntityTarget | None]] = []
     for i, tok in enumerate(tokens):
-        if tok.type == "link_open":
+        if tok.type == "image" and _SCHEME.match(src := str(tok.attrGet("src") or "")) and \
+                src.split(":", 1)[0].lower() in ENTITY_SCHEMES:  # ![x](actor:y) would be a broken <img>
+            ctx.problems.append(problem(ctx.source, _line(ctx, block), f"{src!r} is an entity link, not an "
+                                                                       f"image; remove the `!` before `[`"))
+            tokens[i] = Token("text", "", 0)
+            tokens[i].content = tok.content
+        elif tok.type == "link_open":
             href = str(tok.attrGet("href") or "")
             match = _SCHEME.match(href)
             scheme = match.group(1).lower() if match else ""

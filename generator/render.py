@@ -38,6 +38,8 @@ class RenderedFile:
     """File to copy, for theme static files."""
     move: bool = False
     """`source` is a scratch file the writer may move into place instead of copying."""
+    link: bool = False
+    """`source` is the same file in the previous output: the writer hard-links it (incremental builds)."""
 
 
 def _date_long(value: dt.date) -> str:
@@ -122,7 +124,9 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
     for number in range(1, total + 1):
         pager = Pager(number, total, ref.path)
         chunk = appearances[(number - 1) * cfg.per_page: number * cfg.per_page]
-        yield EntityContext(pager.path_of(number), ref.entity.name, ref, body.html, tuple(chunk),
+        # The annotation's links are relative to page 1; later pages sit deeper, so it shows only there.
+        yield EntityContext(pager.path_of(number), ref.entity.name, ref,
+                            body.html if number == 1 else Markup(""), tuple(chunk),
                             tuple(c for c in co if c[0].entity.is_actor),
                             tuple(c for c in co if not c[0].entity.is_actor),
                             min(dates) if dates else None, max(dates) if dates else None,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from generator.errors import Problem, problem
-from generator.frontmatter import load_yaml, split_front_matter
+from generator.frontmatter import YamlDoc, load_yaml, read_text, split_front_matter
+from generator.urls import outside_site
 
 SEED_SUFFIXES = (".txt", ".md")
 SIDECAR_KEYS = ("date", "source_url", "byline", "publisher")
@@ -66,11 +70,50 @@ class Seed:
     """Chrome lines that were removed."""
 
 
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _controls_to_spaces(text: str, path: str, problems: list[Problem]) -> str:
+    """Replace control characters (invalid in XML, invisible in HTML) by spaces, keeping offsets."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return text
+    line = text.count("\n", 0, found.start()) + 1
+    count = len(_CONTROL.findall(text))
+    problems.append(problem(path, line, f"control character U+{ord(found.group()):04X} "
+                                        f"({count} in the file) replaced by a space", "warning"))
+    return _CONTROL.sub(" ", text)
+
+
 def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
-    """Decode seed bytes: UTF-8 (BOM removed), else cp1252 with a warning; NUL bytes are an error."""
+    """Decode seed bytes: see decode_text; control characters then become spaces (with a warning)."""
+    text, problems = decode_text(data, path)
+    if any(p.level == "error" for p in problems):
+        return text, problems
+    return _controls_to_spaces(text, path, problems), problems
+
+
+def decode_text(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """Decode seed bytes: UTF-8 (BOM removed), UTF-16 with a BOM, else cp1252 with a warning.
+
+    NUL bytes (a binary file) and bytes that are neither UTF-8 nor cp1252 are errors naming the offset.
+    """
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
+            try:
+                text = data[len(bom):].decode(codec)
+                nul = text.find("\x00")
+                if nul == -1:
+                    return text, []
+                return "", [problem(path, text.count("\n", 0, nul) + 1, f"binary file (NUL character at "
+                                                                        f"offset {nul}); expected text")]
+            except UnicodeDecodeError as exc:
+                return "", [problem(path, 0, f"cannot decode bytes at offset {exc.start + len(bom)}: "
+                                             f"the file starts like UTF-16 but is not valid UTF-16")]
     nul = data.find(b"\x00")
     if nul != -1:
-        return "", [problem(path, 0, f"binary file (NUL byte at offset {nul}); a seed must be text")]
+        return "", [problem(path, _line_at(data, nul), f"binary file (NUL byte at offset {nul}); "
+                                                       f"expected text")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -78,10 +121,24 @@ def decode_seed(data: bytes, path: str) -> tuple[str, list[Problem]]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        return "", [problem(path, 0, f"cannot decode byte 0x{data[exc.start]:02x} at offset "
-                                     f"{exc.start}: not UTF-8 ({utf8_error.reason}) nor cp1252")]
-    return text, [problem(path, 0, f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
-                                   f"{utf8_error.start}); read as Windows-1252/Latin-1", "warning")]
+        return "", [problem(path, _line_at(data, exc.start), f"cannot decode byte 0x{data[exc.start]:02x} "
+                                                             f"at offset {exc.start}: neither UTF-8 nor "
+                                                             f"Windows-1252; save the file as UTF-8")]
+    return text, [problem(path, _line_at(data, utf8_error.start),
+                          f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}); "
+                          f"read as Windows-1252/Latin-1 (save it as UTF-8 to silence this)", "warning")]
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset (CRLF, LF and lone CR all end a line)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def _http_url(text: str) -> bool:
+    parts = urlsplit(text.strip())
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+            and not any(c.isspace() or c in "<>\"'`" or ord(c) < 32 for c in text.strip()))
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -102,23 +159,36 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
+def _sidecar(path: Path, source: str, site_dir: Path) -> tuple[dict[str, Any], list[Problem]]:
     side = path.with_suffix(".yaml")
     if not side.exists():
         return {}, []
     shown = str(Path(source).with_suffix(".yaml"))
+    inside = os.path.abspath(side).startswith(os.path.abspath(site_dir).rstrip(os.sep) + os.sep)
+    outside = outside_site(side, site_dir) if inside else None
+    if outside is not None:
+        return {}, [outside]
     try:
-        text = side.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [problem(shown, 0, f"cannot read sidecar: {exc}")]
-    doc, problems = load_yaml(text, shown)
+        data = side.read_bytes()
+    except OSError as exc:
+        return {}, [problem(shown, 0, f"cannot read sidecar: {exc.strerror or exc}")]
+    text, problems = decode_seed(data, shown)
+    if any(p.level == "error" for p in problems):
+        return {}, problems
+    doc, found = load_yaml(text, shown)
+    problems += found
     if doc is None:
         return {}, problems
+    return _checked_meta(doc, SIDECAR_KEYS, "sidecar", problems), problems
+
+
+def _checked_meta(doc: YamlDoc, known: tuple[str, ...], what: str, problems: list[Problem]) -> dict[str, Any]:
+    """The known keys of a sidecar (or a `.md` seed's front matter), each checked like content is."""
     meta: dict[str, Any] = {}
     for key, value in doc.data.items():
-        if key not in SIDECAR_KEYS:
-            problems.append(doc.problem(key, f"unknown sidecar key {key!r} "
-                                             f"(known: {', '.join(SIDECAR_KEYS)})", "warning"))
+        if key not in known:
+            problems.append(doc.problem(key, f"unknown {what} key {key!r} "
+                                             f"(known: {', '.join(known)})", "warning"))
         elif key == "date":
             if isinstance(value, dt.datetime):
                 value = value.date()
@@ -133,11 +203,14 @@ def _sidecar(path: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
                 problems.append(doc.problem(key, "date: expected a date YYYY-MM-DD"))
                 continue
             meta[key] = value
-        elif not isinstance(value, str):
-            problems.append(doc.problem(key, f"{key}: expected text; put it in quotes"))
+        elif (checked := read_text(doc, key, value, problems)) is None:
+            continue
+        elif key == "source_url" and not _http_url(checked):
+            problems.append(doc.problem(key, f"source_url: expected an absolute http(s) URL such as "
+                                             f"https://example.com/story, got {checked!r}"))
         else:
-            meta[key] = value
-    return meta, problems
+            meta[key] = checked.strip()
+    return meta
 
 
 def split_seed(text: str) -> tuple[str, tuple[str, ...], str | None, dt.date | None, tuple[str, ...]]:
@@ -184,6 +257,10 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
         source = path.absolute().relative_to(site_dir.absolute()).as_posix()
     except ValueError:
         source = str(path)
+    inside = os.path.abspath(path).startswith(os.path.abspath(site_dir).rstrip(os.sep) + os.sep)
+    outside = outside_site(path, site_dir) if inside else None  # a link in seeds/ leading out
+    if outside is not None:
+        return None, [outside]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -191,7 +268,7 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
     text, problems = decode_seed(data, source)
     if any(p.level == "error" for p in problems):
         return None, problems
-    meta, more = _sidecar(path, source)
+    meta, more = _sidecar(path, source, site_dir)
     problems += more
     body = text
     if path.suffix == ".md":
@@ -200,13 +277,15 @@ def read_seed(path: Path, site_dir: Path) -> tuple[Seed | None, list[Problem]]:
             doc, more = load_yaml(fm, source, 1)
             problems += more
             if doc is not None:
-                meta = {**{k: v for k, v in doc.data.items()}, **meta}
+                meta = {**_checked_meta(doc, ("title", *SIDECAR_KEYS), "seed front matter", problems), **meta}
     headline, paragraphs, byline, date, dropped = split_seed(body)
     if isinstance(meta.get("title"), str) and meta["title"].strip():
         headline = meta["title"].strip()
     if not headline or not paragraphs:
         problems.append(problem(source, 1, "seed has no headline and body paragraphs "
                                            "(expected a headline line, a blank line, then text)"))
+        return None, problems
+    if any(p.level == "error" for p in problems):  # never import with a date or source_url left out
         return None, problems
     side_date = meta.get("date")
     if date is None and isinstance(side_date, dt.date):

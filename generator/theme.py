@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Problem, problem
+from generator.errors import Problem, errors_in, problem
 from generator.frontmatter import load_yaml
+from generator.seeds import decode_seed
+from generator.urls import outside_site
 
 
 def bundled_theme_dir() -> Path:
@@ -47,16 +49,41 @@ def load_theme(site_dir: Path, name: str) -> tuple[Theme, list[Problem]]:
         current = None
         meta = folder / "theme.yaml"
         if meta.is_file():
-            doc, found = load_yaml(meta.read_text(encoding="utf-8-sig"), f"themes/{folder.name}/theme.yaml")
-            problems += found
+            shown = f"themes/{folder.name}/theme.yaml"
+            text, found = decode_seed(meta.read_bytes(), shown)
+            doc, more = load_yaml(text, shown) if not errors_in(found) else (None, [])
+            problems += found + more
             parent = doc.data.get("parent") if doc else None
             if isinstance(parent, str):
                 current = parent
+    for folder in chain:  # the site's own theme folders: no name or link may lead out of the site
+        for path in (folder, *sorted(folder.rglob("*"))):
+            outside = outside_site(path, site_dir) if path == folder or path.is_symlink() else None
+            if outside is not None:
+                problems.append(outside)
+                break
+            if path.parent.name == "templates" or "templates" in path.relative_to(folder).parts[:1]:
+                problems += _template_encoding(path, site_dir)
     default = bundled_theme_dir()
     if default.resolve() not in [c.resolve() for c in chain]:
         chain.append(default)
     return Theme(name, tuple(c / "templates" for c in chain if (c / "templates").is_dir()),
                  tuple(c / "static" for c in chain if (c / "static").is_dir())), problems
+
+
+def _template_encoding(path: Path, site_dir: Path) -> list[Problem]:
+    """A template that is not UTF-8 text is a problem naming its line (Jinja would only crash)."""
+    if not path.is_file():
+        return []
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return [problem(path.relative_to(site_dir).as_posix(), line, f"template is not UTF-8 (byte "
+                                                                    f"0x{data[exc.start]:02x} at offset "
+                                                                    f"{exc.start}); save it as UTF-8")]
+    return []
 
 
 def static_files(theme: Theme) -> list[tuple[str, Path]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import unicodedata
 from posixpath import normpath, relpath
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import NewType
 
 from slugify import slugify as _slugify
+
+from generator.errors import Problem, problem
 
 Slug = NewType("Slug", str)
 
@@ -28,15 +31,20 @@ def slugify(text: str) -> Slug:
 
 def is_valid_slug(text: str) -> bool:
     """True for a slug that is safe as one path segment (lowercase ASCII words and hyphens)."""
-    return len(text) <= 200 and bool(_SLUG_OK.match(text))
+    return len(text) <= 200 and _SLUG_OK.fullmatch(text) is not None
+
+
+def slug_advice(text: str) -> str:
+    """Why `text` is not a slug, with the slug newsgloss would make of it."""
+    made = slugify(text)
+    hint = f" (for example {made!r})" if made != text and made != "untitled" else ""
+    return f"use lowercase ASCII letters, digits and single hyphens{hint}"
 
 
 def check_slug(text: str) -> Slug:
     """Return `text` as a Slug, or raise ValueError naming why it is unsafe."""
     if not is_valid_slug(text):
-        raise ValueError(
-            f"invalid slug {text!r}: use lowercase letters, digits and single hyphens"
-        )
+        raise ValueError(f"invalid slug {text!r}: {slug_advice(text)}")
     return Slug(text)
 
 
@@ -69,3 +77,14 @@ def pretty(url: str, pretty_links: bool) -> str:
 def join_url(base: str, path: PurePosixPath | str) -> str:
     """Absolute URL of a site path under `base_url`."""
     return base.rstrip("/") + "/" + normpath(str(path)).lstrip("/")
+
+
+def outside_site(path: Path, site_dir: Path) -> Problem | None:
+    """A problem when `path` is a symbolic link (or sits under one) leading out of the site folder."""
+    real, site = os.path.realpath(path), os.path.realpath(site_dir)
+    if real == site or real.startswith(site.rstrip(os.sep) + os.sep):
+        return None
+    shown = os.path.relpath(os.path.abspath(path), os.path.abspath(site_dir))
+    what = "is a symbolic link to" if os.path.islink(path) else "leads to"
+    return problem(shown, 0, f"{what} {real}, outside the site folder; newsgloss does not follow "
+                             f"links out of the site (copy the file in instead)")

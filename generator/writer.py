@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from generator.errors import UsageProblem
 from generator.render import RenderedFile
 
 MANIFEST = ".newsgloss-manifest.json"
 PROTECTED = ("content", "seeds", "themes")
+KEPT_DIRS = frozenset({"pagefind"})
+"""Folders at the top of output/ that other tools write (a search index); not newsgloss's files."""
+OS_JUNK = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+"""Files an operating system drops into folders a user browses."""
 
 
 class OutputError(Exception):
@@ -38,47 +49,119 @@ def _set_aside(output: Path) -> Path:
     return output.with_name(f".{output.name}.old")
 
 
+def _manifest_ok(folder: Path) -> bool:
+    """True when `folder` holds a manifest newsgloss wrote (the mark of a folder it made)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("generator") == "newsgloss"
+
+
+def _ours(folder: Path) -> bool:
+    """A folder newsgloss may delete: a real folder that holds its manifest, or an empty one."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return _manifest_ok(folder) or not any(folder.iterdir())
+
+
+def _listed(folder: Path) -> set[str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {str(f) for f in data.get("files", ())}
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
+        return set()
+
+
+def foreign_files(output: Path) -> list[str]:
+    """Files in a built output folder that its manifest does not list (someone else put them there)."""
+    listed = _listed(output) | {MANIFEST}
+    found: list[str] = []
+    for root, dirs, files in os.walk(output):
+        rel_root = Path(root).relative_to(output)
+        dirs[:] = sorted(d for d in dirs if not (rel_root == Path(".") and d in KEPT_DIRS))
+        for name in sorted(files):
+            rel = (rel_root / name).as_posix()
+            if rel not in listed and name not in OS_JUNK:
+                found.append(rel)
+    return found
+
+
+def _refusal(output: Path, site: Path) -> str | None:
+    home = Path(os.path.abspath(Path.home()))
+    if output == Path(output.anchor):
+        return "it is the file-system root"
+    if output == home or output in home.parents:
+        return "it is your home folder or above it"
+    if output == site or output in site.parents:
+        return "it is the site folder or a folder above it"
+    if output.name in PROTECTED:
+        return f"it is a {output.name}/ folder"
+    if any((site / name) == parent for name in PROTECTED for parent in output.parents):
+        return "it is inside the site's content, seeds or themes folder"
+    return None
+
+
 def check_output_dir(output: Path, site_dir: Path) -> None:
-    """Refuse output folders that a build must never replace (raises UsageProblem)."""
+    """Refuse output folders that a build must never replace (raises UsageProblem).
+
+    The checks run on the path as given and on the path with symbolic links resolved, so a link
+    cannot smuggle the site folder, the home folder or `/` in as an output folder.
+    """
     output = Path(os.path.abspath(output))
     site = Path(os.path.abspath(site_dir))
-    home = Path(os.path.abspath(Path.home()))
-    reason = None
-    if output == Path(output.anchor):
-        reason = "it is the file-system root"
-    elif output == home or output in home.parents:
-        reason = "it is your home folder or above it"
-    elif output == site or output in site.parents:
-        reason = "it is the site folder or a folder above it"
-    elif output.name in PROTECTED:
-        reason = f"it is a {output.name}/ folder"
-    elif any((site / name) in output.parents for name in PROTECTED):
-        reason = "it is inside the site's content, seeds or themes folder"
-    elif output.is_symlink():
-        reason = "it is a symbolic link"
-    elif output.exists() and not output.is_dir():
-        reason = "it is a file"
-    elif output.is_dir() and any(output.iterdir()) and not (output / MANIFEST).is_file():
-        reason = f"it is not empty and was not made by newsgloss (no {MANIFEST})"
+    reason = _refusal(output, site) or _refusal(Path(os.path.realpath(output)), Path(os.path.realpath(site)))
+    if reason is None:
+        if output.is_symlink():
+            reason = "it is a symbolic link"
+        elif output.exists() and not output.is_dir():
+            reason = "it is a file"
+        elif output.is_dir() and any(output.iterdir()) and not _manifest_ok(output):
+            reason = f"it is not empty and was not made by newsgloss (no {MANIFEST})"
+        elif output.is_dir() and (foreign := foreign_files(output)):
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            reason = (f"it holds files newsgloss did not write ({shown}), which a build would delete; "
+                      f"move them away (files to publish belong in the theme's static/ folder)")
+    if reason is None:
+        for leftover in (_staging(output), _set_aside(output)):
+            if (leftover.exists() or leftover.is_symlink()) and not _ours(leftover):
+                reason = f"{leftover} is in the way and was not made by newsgloss; move it away"
     if reason:
         raise UsageProblem(f"refusing to write the site into {output}: {reason}")
 
 
+def _remove(folder: Path) -> None:
+    """Delete a folder newsgloss made, its manifest last, so a kill midway leaves it recognisable."""
+    for child in sorted(folder.iterdir()):
+        if child.name == MANIFEST:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MANIFEST).unlink(missing_ok=True)
+    folder.rmdir()
+
+
 def recover(output: Path) -> None:
-    """Undo what an interrupted build left: restore a set-aside output, drop a staging folder."""
+    """Undo what an interrupted build left: restore a set-aside output, drop a staging folder.
+
+    Only folders that carry newsgloss's manifest (or are empty) are touched.
+    """
     old, staging = _set_aside(output), _staging(output)
-    if old.is_dir() and not old.is_symlink():
-        if not output.exists():
+    if _ours(old):
+        if not output.exists() and not output.is_symlink():
             old.rename(output)
         else:
-            shutil.rmtree(old)
-    if staging.is_dir() and not staging.is_symlink():
-        shutil.rmtree(staging)
+            _remove(old)
+    if _ours(staging):
+        _remove(staging)
 
 
 def _target(root: Path, rel: PurePosixPath) -> Path:
     parts = rel.parts
-    if rel.is_absolute() or not parts or any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts):
+    if (rel.is_absolute() or not parts or str(rel) == MANIFEST
+            or any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts)):
         raise OutputError(f"unsafe output path {str(rel)!r}")
     return root.joinpath(*parts)
 
@@ -90,6 +173,14 @@ def _move(source: Path, path: Path) -> None:
     except OSError:
         shutil.copyfile(source, path)
         os.unlink(source)
+
+
+def _link(source: Path, path: Path) -> None:
+    """Stage an unchanged file of the previous output as a hard link (a copy across file systems)."""
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
 
 
 def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
@@ -106,6 +197,8 @@ def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
             made.add(path.parent)
         if item.source is not None and item.move:
             _move(item.source, path)
+        elif item.source is not None and item.link:
+            _link(item.source, path)
         elif item.source is not None:
             shutil.copyfile(item.source, path)
         else:
@@ -115,47 +208,102 @@ def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
     return written
 
 
-def manifest_text(files: Iterable[str]) -> str:
-    """The manifest newsgloss leaves in every output folder: the files it wrote."""
+def _manifest(files: Iterable[str]) -> str:
     return json.dumps({"generator": "newsgloss", "files": sorted(files)}, indent=0) + "\n"
 
 
-def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path) -> WriteReport:
+def manifest_text(files: Iterable[str]) -> str:
+    """The manifest newsgloss leaves in every output folder (incremental builds rewrite it too)."""
+    return _manifest(files)
+
+
+def _cannot_write(exc: OSError, output: Path) -> OutputError:
+    why = os.strerror(exc.errno) if exc.errno else str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError(f"cannot write the site{where}: {why}; {output} was left as it was")
+
+
+def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path,
+               verify: Callable[[list[str]], None] | None = None) -> WriteReport:
     """Write every file into a staging folder, then switch it in place of `output` atomically.
 
-    On any failure the staging folder is removed and `output` is left exactly as it was.
+    `verify`, given the list of files written, may raise to stop the switch.
+    On any failure (an exception from the file stream, a full disk, Ctrl-C) the staging folder is
+    removed and `output` is left exactly as it was. A build killed outright leaves at most a staging
+    folder and a set-aside `.old` folder, which the next build cleans up (`recover`) before it starts.
     """
     output = Path(os.path.abspath(output))
     check_output_dir(output, site_dir)
+    with _exclusive(output):
+        return _write_locked(files, output, verify)
+
+
+@contextmanager
+def _exclusive(output: Path) -> Iterator[None]:
+    """Hold a lock beside `output` so two builds (a `serve` and a `build`) never share a staging folder.
+
+    The lock file stays (like Hugo's .hugo_build.lock); the lock itself ends with the process.
+    """
+    if fcntl is None:  # pragma: no cover - Windows: no advisory locks here
+        yield
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.with_name(f".newsgloss-{output.name}.lock"), "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            raise OutputError(f"another newsgloss build is writing {output} right now; "
+                              f"{output} was left as it was (try again when it is done)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _write_locked(files: Iterable[RenderedFile], output: Path,
+                  verify: Callable[[list[str]], None] | None) -> WriteReport:
     recover(output)
     staging = _staging(output)
     try:
         staging.mkdir(parents=True)
+        (staging / MANIFEST).write_text(_manifest(()), encoding="utf-8")
         written = _fill(staging, files)
-        (staging / MANIFEST).write_text(manifest_text(written), encoding="utf-8")
+        if verify is not None:  # the last word before the switch: may raise to keep the old site
+            verify(written)
+        (staging / MANIFEST).write_text(_manifest(written), encoding="utf-8")
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            why = os.strerror(exc.errno) if exc.errno else str(exc)
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise OutputError(f"cannot write the site{where}: {why}; {output} was left as it was") from exc
+        if isinstance(exc, OSError):
+            raise _cannot_write(exc, output) from exc
         raise
-    swap(staging, output)
+    try:
+        swap(staging, output)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(exc, output) from exc
+        raise
     return WriteReport(len(written), output)
 
 
 def swap(staging: Path, output: Path) -> None:
-    """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one."""
+    """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one.
+
+    If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
+    """
     old = _set_aside(output)
     if output.exists():
         output.rename(old)
     try:
         staging.rename(output)
-    except OSError:
+    except BaseException:
         if old.exists() and not output.exists():
             old.rename(output)
         raise
     if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
+        try:
+            _remove(old)
+        except OSError:
+            pass  # the site is in place; the next build's recover() removes what is left

@@ -12,8 +12,19 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator.config import SiteConfig, load_config
+
+# Hypothesis: no per-example deadline (a busy 2-core CI machine must not make tests flaky). The
+# profile follows the environment: `ci` when CI or NEWSGLOSS_REQUIRE_ALL (set by .ci/run) is set.
+IN_CI = bool(os.environ.get("CI")) or os.environ.get("NEWSGLOSS_REQUIRE_ALL") == "1"
+settings.register_profile("dev", deadline=None, max_examples=100)
+settings.register_profile("ci", deadline=None, max_examples=300, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
+FUZZ_EXAMPLES = int(os.environ.get("NEWSGLOSS_FUZZ_EXAMPLES", 10_000 if IN_CI else 400))
+"""Generated inputs per fuzz test: at least 10,000 in CI, fewer in a plain local run."""
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

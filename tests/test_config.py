@@ -44,7 +44,7 @@ def test_every_problem_reported_at_once_with_lines(tmp_path: Path) -> None:
 
 def test_yaml_mangled_value_is_caught(tmp_path: Path) -> None:
     _write(tmp_path, "title: 1:30\n")
-    with pytest.raises(ContentError, match=r"site.yaml:1: title: '1:30' was read as 90"):
+    with pytest.raises(ContentError, match=r'site.yaml:1: title: YAML reads 1:30 as the number 90, not as text; put it in quotes: title: "1:30"'):
         load_config(tmp_path)
 
 

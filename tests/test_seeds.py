@@ -71,7 +71,7 @@ def test_bad_sidecar_is_reported_with_line(tmp_path: Path) -> None:
     seed, problems = read_seed(tmp_path / "seeds" / "x.txt", tmp_path)
     assert [str(p) for p in problems] == [
         "seeds/x.yaml:2: date: cannot read 'someday' as a date (use YYYY-MM-DD)"]
-    assert seed is not None and seed.date is None
+    assert seed is None  # not imported until fixed: no article baked with a made-up date
 
 
 def test_empty_seed_is_an_error(tmp_path: Path) -> None:

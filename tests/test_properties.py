@@ -1,0 +1,202 @@
+"""Property tests (Hypothesis): slugs, relative URLs, output paths and the linker, for any input.
+
+No generated input may yield an unsafe href/src or a path outside output/.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from generator.linker import EntityTarget, is_safe_url
+from generator.markdown import annotate, make_parser
+from generator.model import page_path
+from generator.urls import is_valid_slug, relative_url, slugify
+from generator.writer import OutputError, _target
+
+SAFE = ("http", "https", "mailto")
+KNOWN = {("actor", "maria-lopez"): ("actors", "person", "María López", "Head of the port."),
+         ("location", "valparaiso"): ("locations", "location", "Valparaíso", "")}
+
+slug_text = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
+site_path = st.builds(lambda parts, name: PurePosixPath(*parts, name),
+                      st.lists(slug_text, min_size=0, max_size=4),
+                      st.sampled_from(["index.html", "feed.xml", "a.css"]))
+
+
+# --- slugs and paths ---------------------------------------------------------------------------------
+
+@given(st.text())
+@example("../../etc/passwd")
+@example("U.S. & C.I.A. — Ça va?")
+@example("\u0000\n\r\t")
+@example("ｆｕｌｌｗｉｄｔｈ Ｕ．Ｓ．")
+@example("e\u0301te\u0301")  # NFD: é as e + combining accent
+def test_slugify_always_gives_a_safe_single_segment(text: str) -> None:
+    slug = slugify(text)
+    assert is_valid_slug(slug)
+    assert slug.isascii() and "/" not in slug and ".." not in slug
+    assert slugify(slug) == slug  # a slug is its own slug: slugs are stable once made
+
+
+@given(st.text())
+def test_nfc_and_nfd_spellings_give_the_same_slug(text: str) -> None:
+    import unicodedata
+
+    assert slugify(unicodedata.normalize("NFD", text)) == slugify(unicodedata.normalize("NFC", text))
+
+
+@given(st.text(max_size=40))
+@example("abc\n")
+@example("a/b")
+@example("..")
+def test_a_valid_slug_can_only_name_a_folder_inside_its_group(text: str) -> None:
+    if is_valid_slug(text):
+        path = page_path("articles", text)
+        assert path.parts == ("articles", text, "index.html")
+        assert posixpath.normpath(str(path)) == str(path)
+        assert re.fullmatch(r"[a-z0-9-]+", text)
+
+
+@given(st.lists(st.one_of(st.sampled_from(["..", ".", "", "/", "\\", "\x00", "a", "b.html"]), st.text(max_size=6)),
+                max_size=6))
+def test_the_writer_never_resolves_a_path_outside_its_folder(parts: list[str]) -> None:
+    root = Path("/srv/out/.staging")
+    rel = PurePosixPath(*parts) if parts else PurePosixPath()
+    try:
+        target = _target(root, rel)
+    except OutputError:
+        return
+    resolved = Path(posixpath.normpath(str(target)))
+    assert resolved.is_relative_to(root) and resolved != root
+
+
+@given(site_path, site_path)
+def test_relative_url_round_trips(target: PurePosixPath, page: PurePosixPath) -> None:
+    rel = relative_url(target, page)
+    assert not rel.startswith("/") and "://" not in rel
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(str(page)), rel))
+    assert joined == str(target)
+
+
+# --- the linker and the Markdown renderer -----------------------------------------------------------
+
+def _resolve(page: PurePosixPath):  # type: ignore[no-untyped-def]
+    def resolve(scheme: str, slug: str) -> EntityTarget | None:
+        found = KNOWN.get((scheme, slug))
+        if found is None:
+            return None
+        group, kind, name, summary = found
+        return EntityTarget(slug, group, kind, name, summary, relative_url(page_path(group, slug), page))
+    return resolve
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [(tag, v or "") for k, v in attrs if k in ("href", "src")]
+        assert not any(k.startswith("on") for k, _ in attrs)
+        assert tag not in ("script", "iframe", "svg", "style", "object", "embed")
+
+
+def _scheme(url: str) -> str | None:
+    # How a browser reads it: entities decoded, tabs/newlines dropped, leading controls/space stripped.
+    cleaned = re.sub(r"[\t\n\r]", "", html.unescape(url)).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+                                                                 "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+                                                                 "\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", cleaned)
+    return m.group(1).lower() if m else None
+
+
+def _disguise(draw: st.DrawFn) -> str:
+    word = draw(st.sampled_from(["javascript", "vbscript", "data", "file", "livescript", "jar"]))
+    out = []
+    for ch in word:
+        style = draw(st.integers(0, 6))
+        out.append({0: ch, 1: ch.upper(), 2: f"&#{ord(ch)};", 3: f"&#x{ord(ch):x};", 4: f"%{ord(ch):02x}",
+                    5: ch + draw(st.sampled_from(["\t", "\n", "&#9;", "&Tab;", "%09", "\x00", "\u200b"])),
+                    6: f"&#x{ord(ch.upper()):X};"}[style])
+    colon = draw(st.sampled_from([":", "&#58;", "&colon;", "%3a", "&#x3A;"]))
+    lead = draw(st.sampled_from(["", " ", "\x01", "&#32;", "%20"]))
+    return lead + "".join(out) + colon + "alert(1)"
+
+
+hrefs = st.one_of(
+    st.composite(_disguise)(),
+    st.sampled_from(["actor:maria-lopez", "location:valparaiso", "actor:ghost", "location:", "actor:../x",
+                     "https://example.com/a?b=1&c=2", "mailto:a@example.com", "#p-1", "../x/index.html",
+                     "//example.com", "HTTP://EXAMPLE.COM", "actor:Maria-Lopez"]),
+    st.text(max_size=20),
+)
+
+
+@st.composite
+def markdown_doc(draw: st.DrawFn) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(1, 6))):
+        href = draw(hrefs).replace("\n", " ")
+        text = draw(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12))
+        form = draw(st.integers(0, 6))
+        pieces.append({
+            0: f"[{text}]({href})", 1: f"![{text}]({href})", 2: f"<{href}>", 3: f"[{text}][r]\n\n[r]: {href}\n",
+            4: f"<a href=\"{href}\">{text}</a>", 5: f"[{text}](<{href}> \"t\")", 6: f"{text}[^n]\n\n[^n]: [{text}]({href})\n",
+        }[form])
+    return draw(st.sampled_from(["", "Para ", "# H\n\n", "> "])) + " ".join(pieces)
+
+
+@given(markdown_doc(), st.sampled_from(["first", "all", "none"]))
+@example("[x](javascript:alert(1)) [y](actor:maria-lopez) [z](actor:ghost)", "first")
+def test_no_markdown_yields_an_unsafe_href_or_a_dangling_entity_link(text: str, mode: str) -> None:
+    page = PurePosixPath("articles/some-story/index.html")
+    body = annotate(make_parser(), text, "content/articles/x.md", 6, _resolve(page), mode, "x")  # type: ignore[arg-type]
+    parser = _Tags()
+    parser.feed(str(body.html))
+    for tag, url in parser.urls:
+        scheme = _scheme(url)
+        assert scheme is None or scheme in SAFE, (tag, url)
+        if tag == "a" and not url.startswith(("#", "http", "mailto")) and scheme is None and url.endswith("index.html"):
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(str(page)), url))
+            assert not joined.startswith("..")
+    entity_hrefs = [u for t, u in parser.urls if "actors/" in u or "locations/" in u]
+    for url in entity_hrefs:
+        if url.startswith("../../actors/") or url.startswith("../../locations/"):
+            assert url in ("../../actors/maria-lopez/index.html", "../../locations/valparaiso/index.html")
+    for problem in body.problems:
+        assert problem.path == "content/articles/x.md" and problem.line >= 6
+
+
+@given(st.composite(_disguise)())
+def test_is_safe_url_refuses_every_disguised_script_scheme(url: str) -> None:
+    assume(_scheme(url) is not None)
+    assert not is_safe_url(url) or _scheme(url) in SAFE
+
+
+@given(st.text(max_size=30))
+def test_unknown_entity_links_give_one_problem_and_no_link(slug: str) -> None:
+    assume("]" not in slug and ")" not in slug and "\n" not in slug and " " not in slug and "<" not in slug)
+    assume(("actor", slug) not in KNOWN and slug and "\\" not in slug)
+    page = PurePosixPath("articles/s/index.html")
+    body = annotate(make_parser(), f"See [her](actor:{slug}).", "a.md", 3, _resolve(page), "first", "s")
+    assert 'class="entity' not in str(body.html)
+    unknown = [p for p in body.problems if "unknown actor" in p.message]
+    assert len(unknown) <= 1
+    assert all(p.line == 3 for p in unknown)
+
+
+@pytest.mark.parametrize("text", ["[a](actor:maria-lopez) and [b](location:valparaiso)"])
+def test_known_entity_links_resolve_to_their_pages(text: str) -> None:
+    page = PurePosixPath("articles/s/index.html")
+    body = annotate(make_parser(), text, "a.md", 1, _resolve(page), "first", "s")
+    assert 'href="../../actors/maria-lopez/index.html"' in str(body.html)
+    assert 'href="../../locations/valparaiso/index.html"' in str(body.html)
+    assert body.problems == ()

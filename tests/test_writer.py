@@ -1,0 +1,418 @@
+"""The writer under faults: refused folders, errors and Ctrl-C mid-stream, full disks, kills between steps.
+
+Everything runs as root here, so faults are injected (an OSError at the writer's edge, a process that
+dies with os._exit at the N-th file-system step) rather than provoked with permissions.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import io
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from generator import writer
+from generator.errors import UsageProblem
+from generator.render import RenderedFile
+from generator.writer import MANIFEST, OutputError, check_output_dir, recover, write_site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (relative path -> bytes); symlinks shown as their target."""
+    out: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[rel] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            out[rel] = path.read_bytes()
+    return out
+
+
+def site_files(version: str, n: int = 6) -> list[RenderedFile]:
+    files = [RenderedFile(PurePosixPath("index.html"), f"<p>home {version}</p>".encode())]
+    files += [RenderedFile(PurePosixPath(f"articles/a{i}/index.html"), f"{version} {i}".encode())
+              for i in range(n)]
+    return files
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    folder = tmp_path / "site"
+    (folder / "content").mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def built_once(site: Path) -> tuple[Path, dict[str, bytes]]:
+    """A site whose output/ holds version 'old'; returns (output, its tree)."""
+    output = site / "output"
+    write_site(site_files("old"), output, site)
+    return output, tree(output)
+
+
+def leftovers(output: Path) -> list[str]:
+    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
+
+
+# --- refused output folders (SPEC §7.2) -----------------------------------------------------------
+
+@pytest.mark.parametrize("where, why", [
+    (".", "site folder"), ("..", "site folder or a folder above"), ("content", "content/ folder"),
+    ("seeds", "seeds/ folder"), ("themes", "themes/ folder"), ("content/out", "inside the site's content"),
+    ("/", "file-system root"),
+])
+def test_refuses_folders_a_build_must_never_replace(site: Path, where: str, why: str) -> None:
+    with pytest.raises(UsageProblem, match=why):
+        check_output_dir(site / where, site)
+
+
+def test_refuses_the_home_folder(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(site.parent))
+    with pytest.raises(UsageProblem, match="home folder"):
+        check_output_dir(site.parent, site)
+
+
+def test_refuses_a_symlink_even_when_it_hides_the_site_folder(site: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (site / "out").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UsageProblem, match="symbolic link"):
+        check_output_dir(site / "out", site)
+    (tmp_path / "to-site").symlink_to(site)
+    with pytest.raises(UsageProblem, match="site folder"):  # the resolved path is the site itself
+        check_output_dir(tmp_path / "to-site", site)
+    (tmp_path / "to-content").symlink_to(site / "content")
+    with pytest.raises(UsageProblem, match="content"):
+        check_output_dir(tmp_path / "to-content" / "out", site)
+
+
+def test_refuses_a_file_and_a_folder_newsgloss_did_not_make(site: Path) -> None:
+    (site / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageProblem, match="it is a file"):
+        write_site(site_files("new"), site / "notes.txt", site)
+    (site / "docs").mkdir()
+    (site / "docs" / "thesis.tex").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageProblem, match="not made by newsgloss"):
+        write_site(site_files("new"), site / "docs", site)
+    (site / "docs" / MANIFEST).write_text("not json", encoding="utf-8")  # a forged or broken manifest
+    with pytest.raises(UsageProblem, match="not made by newsgloss"):
+        write_site(site_files("new"), site / "docs", site)
+    assert (site / "docs" / "thesis.tex").read_text(encoding="utf-8") == "mine"
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_files_someone_added_to_output_stop_the_build_instead_of_being_deleted(
+        built_once: tuple[Path, dict[str, bytes]], site: Path) -> None:
+    output, before = built_once
+    (output / "CNAME").write_text("news.example.com\n", encoding="utf-8")
+    with pytest.raises(UsageProblem, match=r"files newsgloss did not write \(CNAME\)"):
+        write_site(site_files("new"), output, site)
+    assert tree(output) == {**before, "CNAME": b"news.example.com\n"}
+
+
+def test_a_search_index_and_os_junk_are_not_someone_elses_files(
+        built_once: tuple[Path, dict[str, bytes]], site: Path) -> None:
+    output, _ = built_once
+    (output / "pagefind").mkdir()
+    (output / "pagefind" / "index.js").write_text("x", encoding="utf-8")
+    (output / ".DS_Store").write_bytes(b"\0")
+    write_site(site_files("new"), output, site)
+    assert tree(output) == tree_of_version("new", output.parent / "expected", site)
+
+
+def tree_of_version(version: str, where: Path, site: Path) -> dict[str, bytes]:
+    write_site(site_files(version), where, site)
+    return tree(where)
+
+
+def test_refuses_leftover_names_that_are_not_its_own(built_once: tuple[Path, dict[str, bytes]], site: Path) -> None:
+    output, before = built_once
+    stranger = output.with_name(".output.old")
+    stranger.mkdir()
+    (stranger / "diary.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageProblem, match="was not made by newsgloss"):
+        write_site(site_files("new"), output, site)
+    assert (stranger / "diary.txt").read_text(encoding="utf-8") == "mine"
+    assert tree(output) == before
+
+
+# --- failures while writing leave output/ as it was (SPEC §7.1) ----------------------------------
+
+def failing_stream(after: int, exc: BaseException) -> Iterator[RenderedFile]:
+    for i, item in enumerate(site_files("new")):
+        if i == after:
+            raise exc
+        yield item
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("template blew up"), KeyboardInterrupt()],
+                         ids=["exception", "ctrl-c"])
+def test_an_exception_or_ctrl_c_mid_stream_leaves_output_untouched(
+        built_once: tuple[Path, dict[str, bytes]], site: Path, exc: BaseException) -> None:
+    output, before = built_once
+    with pytest.raises(type(exc)):
+        write_site(failing_stream(3, exc), output, site)
+    assert tree(output) == before
+    assert leftovers(output) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EIO])
+def test_a_full_disk_or_refused_write_is_a_clear_error_and_output_is_untouched(
+        built_once: tuple[Path, dict[str, bytes]], site: Path, monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    output, before = built_once
+    calls = {"n": 0}
+    real_open = builtins.open
+
+    def full_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "x" in mode or "w" in mode:
+            calls["n"] += 1
+            if calls["n"] == 4:
+                raise OSError(code, os.strerror(code), str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "open", full_disk, raising=False)
+    with pytest.raises(OutputError) as info:
+        write_site(site_files("new"), output, site)
+    assert os.strerror(code) in str(info.value) and "was left as it was" in str(info.value)
+    assert tree(output) == before
+    assert leftovers(output) == []
+
+
+def test_a_failing_static_copy_is_reported(built_once: tuple[Path, dict[str, bytes]], site: Path,
+                                           monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    output, before = built_once
+    css = tmp_path / "site.css"
+    css.write_text("body{}", encoding="utf-8")
+
+    def no_space(src: Any, dst: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", no_space)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_site([*site_files("new"), RenderedFile(PurePosixPath("static/site.css"), source=css)], output, site)
+    assert tree(output) == before
+
+
+@pytest.mark.parametrize("step", [1, 2])
+@pytest.mark.parametrize("exc", [OSError(errno.EACCES, "Permission denied"), KeyboardInterrupt()],
+                         ids=["eacces", "ctrl-c"])
+def test_a_failing_rename_puts_the_old_output_back(built_once: tuple[Path, dict[str, bytes]], site: Path,
+                                                   monkeypatch: pytest.MonkeyPatch, step: int,
+                                                   exc: BaseException) -> None:
+    output, before = built_once
+    real = os.rename
+    calls = {"n": 0}
+
+    def rename(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == step:
+            raise exc
+        real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OutputError if isinstance(exc, OSError) else KeyboardInterrupt):
+        write_site(site_files("new"), output, site)
+    monkeypatch.setattr(os, "rename", real)
+    assert tree(output) == before
+    assert leftovers(output) == []
+
+
+def test_duplicate_and_escaping_paths_never_reach_the_disk(built_once: tuple[Path, dict[str, bytes]],
+                                                          site: Path) -> None:
+    output, before = built_once
+    for bad in ("../escape.html", "/etc/passwd", "a/../../b.html", "a\\b.html", "nul\0.html", MANIFEST):
+        with pytest.raises(OutputError, match="unsafe output path"):
+            write_site([RenderedFile(PurePosixPath(bad), b"x")], output, site)
+    twice = [RenderedFile(PurePosixPath("a.html"), b"1"), RenderedFile(PurePosixPath("a.html"), b"2")]
+    with pytest.raises(OutputError, match="two items would both be written to a.html"):
+        write_site(twice, output, site)
+    assert tree(output) == before
+    assert not (site / "escape.html").exists() and not (site.parent / "escape.html").exists()
+
+
+# --- a kill at any step: simulated with os._exit in a forked child ---------------------------------
+
+class _Steps:
+    """Counts file-system steps; at step `kill_at` the process dies on the spot (no cleanup runs)."""
+
+    def __init__(self, kill_at: int) -> None:
+        self.kill_at, self.n = kill_at, 0
+
+    def wrap(self, fn: Callable[..., Any], writes_only: bool = False) -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            mode = args[1] if len(args) > 1 else kwargs.get("mode", "r")
+            if not writes_only or any(c in str(mode) for c in "wxa+"):
+                self.n += 1
+                if self.n == self.kill_at:
+                    os._exit(137)
+            return fn(*args, **kwargs)
+        return step
+
+
+def _run_killed(kill_at: int, action: Callable[[], None], count_to: Path | None = None) -> int:
+    """Run `action` in a forked child that dies at file-system step `kill_at`; return its exit code.
+
+    With `count_to`, a child that finishes writes the number of steps it took to that file.
+    """
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            steps = _Steps(kill_at)
+            real_open = io.open
+            for name in ("rename", "unlink", "rmdir", "mkdir", "link"):
+                setattr(os, name, steps.wrap(getattr(os, name)))
+            setattr(shutil, "copyfile", steps.wrap(shutil.copyfile))
+            opener = steps.wrap(io.open, writes_only=True)
+            setattr(io, "open", opener)
+            setattr(builtins, "open", opener)
+            action()
+            if count_to is not None:
+                with real_open(count_to, "w") as handle:
+                    handle.write(str(steps.n))
+            os._exit(0)
+        except BaseException:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.parametrize("first_build", [False, True], ids=["rebuild", "first-build"])
+def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_path: Path,
+                                                                first_build: bool) -> None:
+    new = tree_of_version("new", tmp_path / "expected", site)
+    output = site / "output"
+    old: dict[str, bytes] = {} if first_build else tree_of_version("old", output, site)
+
+    def build() -> None:
+        write_site(site_files("new"), output, site)
+
+    def reset() -> None:
+        if first_build:
+            shutil.rmtree(output, ignore_errors=True)
+        else:
+            write_site(site_files("old"), output, site)
+
+    reset()
+    assert _run_killed(10_000, build, tmp_path / "steps") == 0
+    steps = int((tmp_path / "steps").read_text())
+    assert steps > 10  # mkdir, manifest, pages, renames, removal of the old tree
+    for kill_at in range(1, steps + 1):
+        reset()
+        assert _run_killed(kill_at, build) == 137
+        now = tree(output) if output.exists() else None
+        # Straight after the kill: the old site, the new site, or (between the two renames) no
+        # output/ with the whole old site set aside -- never a mixture.
+        if now is None:
+            aside = output.with_name(".output.old")
+            assert (tree(aside) if aside.exists() else {}) == old, f"killed at step {kill_at}"
+        else:
+            assert now in (old, new), f"killed at step {kill_at}: mixed output"
+        recover(output)
+        assert (tree(output) if output.exists() else {}) in (old, new), f"killed at step {kill_at}"
+        build()  # the next build cleans up and succeeds
+        assert tree(output) == new and leftovers(output) == [], f"killed at step {kill_at}"
+
+
+def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched(
+        site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    assert CliRunner().invoke(main, ["build", "--site", str(site_dir)]).exit_code == 0
+    before = tree(site_dir / "output")
+    shutil.rmtree(site_dir / ".newsgloss")  # no build cache: every page is written again
+    real_open = builtins.open
+    calls = {"n": 0}
+
+    def full_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "x" in mode:
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "open", full_disk, raising=False)
+    result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and "Traceback" not in result.output
+    assert lines[0].startswith(f"{site_dir / 'output'}: cannot write the site (")
+    assert lines[0].endswith(f": No space left on device; {site_dir / 'output'} was left as it was")
+    assert tree(site_dir / "output") == before
+    assert leftovers(site_dir / "output") == []
+
+
+_KILLED_BUILD = """
+import os, signal, sys, builtins
+from pathlib import Path
+what, n = sys.argv[2], int(sys.argv[3])
+count = {"n": 0}
+def kill_at_nth(fn):
+    def wrapped(*args, **kwargs):
+        if what != "open" or any(c in str(args[1] if len(args) > 1 else kwargs.get("mode", "r")) for c in "wx"):
+            count["n"] += 1
+            if count["n"] == n:
+                os.kill(os.getpid(), signal.SIGKILL)  # a real SIGKILL: no cleanup code runs
+        return fn(*args, **kwargs)
+    return wrapped
+import generator.writer as writer
+if what in ("rename", "rmdir"):
+    setattr(os, what, kill_at_nth(getattr(os, what)))
+else:
+    writer.open = kill_at_nth(builtins.open)
+from generator.build import build
+from generator.config import load_config
+build(load_config(Path(sys.argv[1])))
+"""
+
+
+@pytest.mark.parametrize("what, n", [("open", 3), ("rename", 1), ("rename", 2), ("rmdir", 1)],
+                         ids=["mid-write", "before-setting-aside", "between-the-renames", "removing-the-old-site"])
+def test_a_real_build_killed_with_sigkill_is_recovered_by_the_next_build(site_dir: Path, what: str, n: int) -> None:
+    import subprocess
+    import sys
+
+    from generator.build import build
+    from generator.config import load_config
+    from tests.conftest import REPO
+
+    build(load_config(site_dir))
+    old = tree(site_dir / "output")
+    article = site_dir / "content/articles/ferry-strike.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    child = subprocess.run([sys.executable, "-c", _KILLED_BUILD, str(site_dir), what, str(n)], cwd=REPO,
+                           capture_output=True, timeout=300)
+    assert child.returncode == -9, child.stderr.decode()
+    output = site_dir / "output"
+    if (what, n) == ("rename", 2):  # killed between the two renames: the old site is set aside whole
+        assert not output.exists() and tree(output.with_name(".output.old")) == old
+    elif what == "rmdir":  # killed while deleting the old site: the new one is already in place
+        assert b"A late correction." in tree(output)["articles/ferry-strike/index.html"]
+        assert output.with_name(".output.old").exists()
+    else:
+        assert tree(output) == old
+    build(load_config(site_dir))
+    assert b"A late correction." in tree(output)["articles/ferry-strike/index.html"]
+    assert leftovers(output) == []
+
+
+def test_a_second_build_writing_the_same_output_waits_its_turn_with_a_clear_error(
+        built_once: tuple[Path, dict[str, bytes]], site: Path) -> None:
+    import fcntl
+
+    output, before = built_once
+    lock = output.with_name(".newsgloss-output.lock")
+    assert lock.is_file()  # left in place, like Hugo's .hugo_build.lock
+    with open(lock, "a", encoding="utf-8") as other:  # another build (say `serve`) is writing right now
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(OutputError, match="another newsgloss build is writing"):
+            write_site(site_files("new"), output, site)
+        assert tree(output) == before and leftovers(output) == []
+    write_site(site_files("new"), output, site)  # once it is done, the next build goes ahead
+    assert tree(output) != before

@@ -33,8 +33,9 @@ from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_
                              mentions_in, page_path)
 from generator.parallel import map_chunks, workers
 from generator.redirects import redirect_problems
-from generator.render import (RenderedFile, contexts, make_env, render_extras, render_page, render_site,
-                              render_sitemap, sitemap_entry)
+from generator.contexts import contexts
+from generator.maps import load_world
+from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
 from generator.seeds import Seed, find_seeds, read_seed
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
@@ -352,6 +353,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
     same whatever process renders them (the order they are written in does not matter).
     """
     env = make_env(theme, cfg)
+    world = load_world()
     units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
     parent = os.getpid()
 
@@ -359,7 +361,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         wanted = set(share)
         out = []
         try:
-            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg,
+            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, world,
                                              lambda path: str(path) in wanted)):
                 file = render_page(env, ctx)
                 if os.getpid() != parent:  # a worker: hand the bytes over as a file, not through the pipe
@@ -373,11 +375,8 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
 
     for files in map_chunks(task, units, chunk_size=max(32, len(units) // (workers() * 6) or 1)):
         yield from files  # type: ignore[misc]
-    try:
-        if plan.full:
-            yield from render_extras(env, theme, plan.sitemap, site)
-        elif "sitemap.xml" in plan.dirty:
-            yield render_sitemap(env, plan.sitemap)
+    try:  # the other files are cheap, or (the mentions export) depend on everything: always made
+        yield from render_extras(env, theme, site, index, cfg, plan.sitemap, [])
     except TemplateError as exc:
         raise RenderFailure(_template_problem(exc)) from None
 
@@ -413,7 +412,7 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     sitemap = sitemap_pages(site, digests)
     digests["sitemap.xml"] = repr(sitemap)
     old = cache.state
-    if old is None or old.key != cache.key or not old.pages:
+    if cfg.search or old is None or old.key != cache.key or not old.pages:
         return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
     extras = [f for f in old.listing if f not in old.pages]
     listing = tuple(sorted({*digests, *extras}))
@@ -497,8 +496,9 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
-            files = _tracked(render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan),
-                             _units(plan), progress)
+            rendered = (render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan)
+                        if not cfg.search else render_site(site, index, bodies, entity_bodies, cfg, theme))
+            files = _tracked(rendered, _units(plan), progress)
             if not plan.full:
                 files = _with_unchanged(files, plan, cfg.output_dir)
                 log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
@@ -506,6 +506,8 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
             write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify)
     except RenderFailure as exc:
         raise ContentError([*problems, exc.problem]) from None
+    except TemplateError as exc:
+        raise ContentError([*problems, _template_problem(exc)]) from None
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
     finally:
@@ -546,7 +548,7 @@ def _with_unchanged(files: Iterable[RenderedFile], plan: Plan, output: Path) -> 
     for item in files:
         done.add(str(item.path))
         yield item
-    for path in plan.listing:
+    for path in plan.order:  # pages and feeds; every other file was made again
         if path not in done:
             yield RenderedFile(PurePosixPath(path), source=output.joinpath(*PurePosixPath(path).parts), link=True)
 
@@ -575,7 +577,8 @@ def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:
     if errors_in(problems):
         return [], problems
     try:
-        return list(render_site(site, index, bodies, entity_bodies, cfg, theme)), problems
+        # no search index: nothing links to pagefind/ and check writes nothing
+        return list(render_site(site, index, bodies, entity_bodies, replace(cfg, search=False), theme)), problems
     except TemplateError as exc:
         return [], [*problems, _template_problem(exc)]
 

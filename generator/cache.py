@@ -195,6 +195,8 @@ class CachedBody:
     """Problems annotation found (shown again on every build until fixed)."""
     drift: tuple[Any, ...] = ()
     """Warnings where its front matter and body links disagree."""
+    quoted: tuple[str, ...] = ()
+    """Entity keys of the actors quoted in it."""
     links: tuple[tuple[str, str], ...] = ()
     """(link, target) of its relative links (linkcheck.body_links), checked against every build."""
 

@@ -50,6 +50,8 @@ class SiteConfig:
     """How many of the latest articles each Atom feed holds."""
     per_page: int = 50
     """Articles per entity page before it continues at page/N/."""
+    search: bool = True
+    """Build a client-side search index (pagefind) into output/pagefind/; off speeds up benchmarks."""
     annotations: AnnotationsConfig = field(default_factory=AnnotationsConfig)
     """Entity annotation options."""
     reject: frozenset[str] = frozenset()
@@ -89,7 +91,7 @@ def _int(doc: YamlDoc, key: str, value: Any, problems: list[Problem]) -> int | N
 
 _FIELDS: dict[str, Callable[[YamlDoc, str, Any, list[Problem]], Any]] = {
     "title": _text, "description": _text, "base_url": _text, "language": _text,
-    "theme": _text, "output": _text, "pretty_links": _bool,
+    "theme": _text, "output": _text, "pretty_links": _bool, "search": _bool,
     "feed_entries": _int, "per_page": _int,
 }
 

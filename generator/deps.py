@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 from generator.config import SiteConfig
 from generator.model import GROUPS, MentionIndex, Site
-from generator.render import HOME_ENTITIES
+from generator.contexts import HOME_ENTITIES, RANKED_NAME
 
 
 def _digest(parts: Iterable[str]) -> str:
@@ -33,16 +33,17 @@ def page_digests(site: Site, index: MentionIndex, article_digest: Mapping[str, s
     ref_of = {slug: [ref[k] for k in keys if k in ref] for slug, keys in index.entities_of.items()}
     art = {a.slug: f"{a.slug}:{article_digest[a.slug]}" for a in articles}
     pages: dict[str, str] = {}
+    places = _place_index(site)
     _home(pages, site, index, ref, art, cfg)
     for i, article in enumerate(articles):
         near = [art[articles[j].slug] for j in (i - 1, i + 1) if 0 <= j < len(articles)]
         pages[f"articles/{article.slug}/index.html"] = _digest([art[article.slug], *near, *ref_of[article.slug]])
     for group in GROUPS:
         registry = site.actors if group == "actors" else site.locations
-        keys = [f"{group}/{slug}" for slug in registry]
-        pages[f"{group}/index.html"] = _digest(ref.get(k, k) for k in sorted(keys))
+        keys = sorted(f"{group}/{slug}" for slug in registry)
+        pages[f"{group}/index.html"] = pages[f"{group}/{RANKED_NAME}"] = _digest(ref.get(k, k) for k in keys)
         for key in keys:
-            _entity(pages, key, index, ref, art, ref_of, cfg)
+            _entity(pages, key, index, ref, art, ref_of, cfg, _places(site, key, places))
     pages["feed.xml"] = _digest(_entries([a.slug for a in articles[: cfg.feed_entries]], art, ref_of))
     return pages
 
@@ -60,13 +61,41 @@ def _home(pages: dict[str, str], site: Site, index: MentionIndex, ref: Mapping[s
         pages[path] = _digest([str(total), *(art[a.slug] for a in chunk), *actors, *places])
 
 
+def _place_index(site: Site) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(country name -> its places' keys, name or alias -> keys of countries so named), made once."""
+    inside: dict[str, list[str]] = {}
+    countries: dict[str, list[str]] = {}
+    for slug, place in sorted(site.locations.items()):
+        if place.country:
+            inside.setdefault(place.country, []).append(f"locations/{slug}")
+        if place.place_type == "country":
+            for name in (place.name, *place.aliases):
+                countries.setdefault(name, []).append(f"locations/{slug}")
+    return inside, countries
+
+
+def _places(site: Site, key: str, index: tuple[dict[str, list[str]], dict[str, list[str]]]) -> list[str]:
+    """The other places a place's page shows: its country, or (a country) the places in it."""
+    group, _, slug = key.partition("/")
+    e = site.locations.get(slug) if group == "locations" else None
+    if e is None:
+        return []
+    inside, countries = index
+    found = set(countries.get(e.country, ())) if e.country else set()
+    if e.place_type == "country":
+        for name in (e.name, *e.aliases):
+            found.update(inside.get(name, ()))
+    found.discard(key)
+    return sorted(found)
+
+
 def _entity(pages: dict[str, str], key: str, index: MentionIndex, ref: Mapping[str, str],
-            art: Mapping[str, str], ref_of: Mapping[str, list[str]], cfg: SiteConfig) -> None:
+            art: Mapping[str, str], ref_of: Mapping[str, list[str]], cfg: SiteConfig, places: list[str]) -> None:
     slugs = index.articles_of.get(key, ())
     co: set[str] = set()
     for slug in slugs:
         co.update(ref_of[slug])
-    digest = _digest([ref.get(key, key), *(art[s] for s in slugs), *sorted(co)])
+    digest = _digest([ref.get(key, key), *(art[s] for s in slugs), *sorted(co), *(ref.get(k, k) for k in places)])
     total = max(1, math.ceil(len(slugs) / cfg.per_page))
     first = PurePosixPath(key, "index.html")
     for number in range(1, total + 1):

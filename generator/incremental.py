@@ -14,7 +14,7 @@ import hashlib
 import pickle
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _scan, code_dirs,
                              file_stat, new_pack_name, sha_of)
@@ -120,7 +120,8 @@ class ArticleCache:
             counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
         blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
         self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
-                                               self.pack.add(body), body.linked, body.problems, tuple(drift), links)
+                                               self.pack.add(body), body.linked, body.problems, tuple(drift),
+                                               tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links)
 
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")
@@ -150,25 +151,32 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
     articles_of: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     with_mentions: dict[str, list[str]] = {}
+    with_quotes: dict[str, list[str]] = {}
     for article in site.articles:
         entry = bodies[article.slug]
         entities_of[article.slug] = entry.keys
         for key, n in entry.counts:
             counts[key] = counts.get(key, 0) + n
             with_mentions.setdefault(key, []).append(article.slug)
+        for key in entry.quoted:
+            with_quotes.setdefault(key, []).append(article.slug)
         for key in entry.keys:
             articles_of.setdefault(key, []).append(article.slug)
+    records: dict[str, ArticleMentions] = {}
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
-                        LazyMentions(bodies, with_mentions), counts)
+                        LazyMentions(bodies, with_mentions, records, "mentions"), counts,
+                        LazyMentions(bodies, with_quotes, records, "quotes"))
 
 
-class LazyMentions(Mapping[str, tuple[ArticleMention, ...]]):
-    """Entity key -> its sentences, newest article first, unpickled from the cache on first use."""
+class LazyMentions(Mapping[str, tuple[Any, ...]]):
+    """Entity key -> its sentences (or quotes), newest article first, unpickled from the cache on use."""
 
-    def __init__(self, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]]) -> None:
+    def __init__(self, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]],
+                 records: dict[str, ArticleMentions], field: str) -> None:
         self._bodies = bodies
         self._articles = articles
-        self._records: dict[str, ArticleMentions] = {}
+        self._records = records
+        self._field = field
 
     def _record(self, slug: str) -> ArticleMentions:
         record = self._records.get(slug)
@@ -176,8 +184,9 @@ class LazyMentions(Mapping[str, tuple[ArticleMention, ...]]):
             record = self._records[slug] = pickle.loads(self._bodies[slug].mentions)
         return record
 
-    def __getitem__(self, key: str) -> tuple[ArticleMention, ...]:
-        return tuple(m for slug in self._articles[key] for m in self._record(slug).mentions if m.entity == key)
+    def __getitem__(self, key: str) -> tuple[Any, ...]:
+        return tuple(m for slug in self._articles[key] for m in getattr(self._record(slug), self._field)
+                     if m.entity == key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._articles)

@@ -15,6 +15,7 @@ from generator.config import SiteConfig
 from generator.content import Article, Content, Entity
 from generator.errors import Problem, problem
 from generator.markdown import AnnotatedBody, Paragraph
+from generator.quotes import find_quotes
 
 GROUPS = ("actors", "locations")
 _HONORIFICS = ("Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr")
@@ -119,6 +120,20 @@ class ArticleMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Words an actor is quoted as saying, in one paragraph of an article."""
+
+    article: str
+    """Article slug."""
+    entity: str
+    """Entity key of the speaker."""
+    text: str
+    """The quoted words, without quote marks."""
+    anchor: str
+    """Paragraph id in the article page."""
+
+
+@dataclass(frozen=True, slots=True)
 class MentionIndex:
     """Who is mentioned where: built from front matter, links and names found in bodies."""
 
@@ -130,6 +145,8 @@ class MentionIndex:
     """Entity key -> sentences naming it, newest article first, in text order."""
     counts: Mapping[str, int] = field(default_factory=dict)
     """Entity key -> number of times it is named across the site."""
+    quotes: Mapping[str, tuple[Quote, ...]] = field(default_factory=dict)
+    """Actor key -> quotes attributed to it, newest article first, in text order."""
 
     def co_mentions(self, entity_key: str) -> list[tuple[str, int]]:
         """Other entities appearing in the same articles, with the number of shared articles."""
@@ -224,6 +241,8 @@ class ArticleMentions:
     """Entity keys of the article: front matter, then links, without repeats."""
     mentions: tuple[ArticleMention, ...]
     """Sentences naming an entity, in text order."""
+    quotes: tuple[Quote, ...] = ()
+    """Words its actors are quoted as saying, in text order."""
 
 
 def mentions_in(site: Site, article: Article, body: AnnotatedBody) -> ArticleMentions:
@@ -232,16 +251,21 @@ def mentions_in(site: Site, article: Article, body: AnnotatedBody) -> ArticleMen
     forms = _name_patterns(site, keys)
     ranked = sorted(forms, key=len, reverse=True)
     found_all: list[ArticleMention] = []
+    quotes: list[Quote] = []
     for paragraph in body.paragraphs:
         found = _find(paragraph, ranked, forms)
         if not found:
             continue
+        speakers = [f for f in found if (e := site.entity(f[2])) is not None and e.is_actor]
+        people = frozenset(k for _, _, k in speakers if (e := site.entity(k)) is not None and e.kind == "person")
+        for said in find_quotes(paragraph.text, speakers, people):
+            quotes.append(Quote(article.slug, said.entity, said.text, paragraph.anchor))
         for s0, s1 in split_sentences(paragraph.text):
             inside = Counter(k for s, e, k in found if s0 <= s < s1)
             for entity_key, n in inside.items():
                 found_all.append(ArticleMention(article.slug, entity_key, paragraph.text[s0:s1].strip(),
                                                 paragraph.anchor, n))
-    return ArticleMentions(keys, tuple(found_all))
+    return ArticleMentions(keys, tuple(found_all), tuple(quotes))
 
 
 def merge_mentions(site: Site, found: Mapping[str, ArticleMentions]) -> MentionIndex:
@@ -250,16 +274,20 @@ def merge_mentions(site: Site, found: Mapping[str, ArticleMentions]) -> MentionI
     articles_of: dict[str, list[str]] = defaultdict(list)
     mentions: dict[str, list[ArticleMention]] = defaultdict(list)
     counts: Counter[str] = Counter()
+    quotes: dict[str, list[Quote]] = defaultdict(list)
     for article in site.articles:
         record = found[article.slug]
         entities_of[article.slug] = record.keys
         for mention in record.mentions:
             counts[mention.entity] += mention.count
             mentions[mention.entity].append(mention)
+        for said in record.quotes:
+            quotes[said.entity].append(said)
         for entity_key in record.keys:
             articles_of[entity_key].append(article.slug)
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
-                        {k: tuple(v) for k, v in mentions.items()}, dict(counts))
+                        {k: tuple(v) for k, v in mentions.items()}, dict(counts),
+                        {k: tuple(v) for k, v in quotes.items()})
 
 
 def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIndex:

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.content import Article, Entity
-from generator.model import ArticleMention
+from generator.model import ArticleMention, Quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,8 @@ class SiteView:
     base_url: str
     pretty_links: bool
     generator: str
+    search: bool = True
+    """Whether the site has a search index (pagefind/)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ class ArticleContext:
     json_ld: dict[str, Any]
     newer: Article | None = None
     older: Article | None = None
+    cards: dict[str, dict[str, Any]] | None = None
+    """Entity key -> hover-card data (name, role, summary, counts, href), embedded as JSON."""
     template: str = "article.html"
 
 
@@ -123,6 +127,16 @@ class EntityContext:
     last_date: dt.date | None
     feed: PurePosixPath
     pager: Pager
+    quotes: tuple[Quote, ...] = ()
+    """Quotes attributed to this actor (first page only)."""
+    map: Markup | None = None
+    """Locator map (locations with coordinates)."""
+    country: EntityRef | None = None
+    """The location page of the country this place lies in, if there is one."""
+    within: tuple[EntityRef, ...] = ()
+    """For a country: the places in it that have pages."""
+    titles: dict[str, str] | None = None
+    """Article slug -> title, for the quotes section."""
     template: str = "entity.html"
 
 
@@ -134,6 +148,12 @@ class ListContext:
     title: str
     group: str
     sections: tuple[tuple[str, tuple[EntityRef, ...]], ...]
+    view: str = "az"
+    """`az` (grouped by letter or country) or `ranked` (by mentions)."""
+    map: Markup | None = None
+    """Overview map (locations)."""
+    total: int = 0
+    """Number of entities listed."""
     template: str = "entities.html"
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
                     TemplateError, pass_context, select_autoescape)
@@ -14,16 +15,17 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.config import SiteConfig
-from generator.content import Article
+from generator.content import Entity
+from generator.contexts import contexts
+from generator.export import export_mentions
+from generator.maps import load_world
 from generator.markdown import AnnotatedBody
-from generator.model import GROUPS, MentionIndex, Site
-from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
-                             FeedEntry, IndexContext, ListContext, Pager, PlainContext, SiteView)
+from generator.model import MentionIndex, Site
+from generator.pages import ArticleContext, PlainContext, SiteView
 from generator.redirects import render_redirects
+from generator.search import index_pages
 from generator.theme import Theme, static_files
 from generator.urls import join_url, pretty, relative_url
-
-HOME_ENTITIES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,41 @@ def _date_long(value: dt.date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
+def _drop_none(value: Any) -> Any:
+    """JSON without null members (absent facts are left out, not written as null)."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON for a <script type="application/json"> block: `<`, `>` and `&` escaped, keys sorted."""
+    text = json.dumps(_drop_none(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _marker() -> Any:
+    """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
+    patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+    def mark(sentence: str, entity: Entity) -> Markup:
+        forms = {entity.name, *entity.aliases}
+        if entity.kind == "person" and " " in entity.name:
+            forms.add(entity.name.split()[-1])
+        key = tuple(sorted(forms, key=lambda f: (-len(f), f)))
+        if key not in patterns:
+            patterns[key] = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in key) + r")(?!\w)")
+        out, last = [], 0
+        for found in patterns[key].finditer(sentence):
+            out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]
+            last = found.end()
+        out.append(escape(sentence[last:]))
+        return Markup("").join(out)
+    return mark
+
+
 def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     """Jinja2 environment: theme lookup order, autoescape for HTML and XML, strict undefined."""
     env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
@@ -61,165 +98,65 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
             return abs_url(target)
         return pretty(relative_url(target, ctx["page"].path), cfg.pretty_links)
 
-    env.globals.update(url=url, abs_url=abs_url, site=SiteView(
+    @pass_context
+    def root(ctx: Any) -> str:
+        """The site root relative to the page (`../../`), for scripts that build URLs."""
+        if ctx["page"].template == "404.html":
+            return cfg.base_url
+        depth = len(PurePosixPath(ctx["page"].path).parts) - 1
+        return "../" * depth or "./"
+
+    env.globals.update(url=url, abs_url=abs_url, root=root, site=SiteView(
         cfg.title, cfg.description, cfg.language, cfg.base_url, cfg.pretty_links,
-        f"newsgloss {__version__}"))
+        f"newsgloss {__version__}", cfg.search))
     env.filters.update(date_long=_date_long, iso=lambda d: d.isoformat(),
                        xml_html=lambda m: escape(str.__str__(m)) if isinstance(m, Markup) else escape(m),
-                       atom_date=lambda d: f"{d.isoformat()}T00:00:00Z")
+                       atom_date=lambda d: f"{d.isoformat()}T00:00:00Z",
+                       json_script=_json_script, mark=_marker())
     return env
 
 
-def _refs(site: Site, index: MentionIndex, keys: tuple[str, ...] | list[str]) -> list[EntityRef]:
-    out = []
-    for entity_key in keys:
-        entity = site.entity(entity_key)
-        if entity is not None:
-            out.append(EntityRef(entity_key, entity, index.counts.get(entity_key, 0),
-                                 len(index.articles_of.get(entity_key, ()))))
-    return out
-
-
-def _article_context(site: Site, index: MentionIndex, article: Article, body: AnnotatedBody,
-                     cfg: SiteConfig, newer: Article | None, older: Article | None) -> ArticleContext:
-    refs = _refs(site, index, index.entities_of.get(article.slug, ()))
-    path = PurePosixPath("articles", article.slug, "index.html")
-    by_kind = {kind: tuple(r for r in refs if r.entity.kind == kind)
-               for kind in ("person", "organisation", "location")}
-    url = join_url(cfg.base_url, path)
-    json_ld: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-        "datePublished": article.date.isoformat(), "url": url, "mainEntityOfPage": url,
-        "inLanguage": cfg.language, "description": article.summary,
-        "publisher": {"@type": "Organization", "name": article.publisher or cfg.title},
-        "mentions": [_thing(r, cfg) for r in refs],
-    }
-    if article.byline:
-        json_ld["author"] = {"@type": "Person", "name": article.byline}
-    if by_kind["location"]:
-        json_ld["contentLocation"] = _thing(by_kind["location"][0], cfg)
-    return ArticleContext(path, article.title, article, body.html, by_kind["person"],
-                          by_kind["organisation"], by_kind["location"], json_ld, newer, older)
-
-
-def _thing(ref: EntityRef, cfg: SiteConfig) -> dict[str, Any]:
-    kind = {"person": "Person", "organisation": "Organization", "location": "Place"}[ref.entity.kind]
-    thing: dict[str, Any] = {"@type": kind, "name": ref.entity.name, "url": join_url(cfg.base_url, ref.path)}
-    if ref.entity.wikidata:
-        thing["sameAs"] = f"https://www.wikidata.org/wiki/{ref.entity.wikidata}"
-    return thing
-
-
-def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: AnnotatedBody,
-                  cfg: SiteConfig, articles: Mapping[str, Article]) -> Iterator[EntityContext]:
-    slugs = index.articles_of.get(ref.key, ())
-    sentences: dict[str, list[Any]] = {}
-    for mention in index.mentions.get(ref.key, ()):
-        sentences.setdefault(mention.article, []).append(mention)
-    appearances = [Appearance(articles[s], tuple(sentences.get(s, ()))) for s in slugs]
-    shared = index.co_mentions(ref.key)
-    co = list(zip(_refs(site, index, [k for k, _ in shared]), [n for _, n in shared]))
-    dates = [a.article.date for a in appearances]
-    total = max(1, math.ceil(len(appearances) / cfg.per_page))
-    for number in range(1, total + 1):
-        pager = Pager(number, total, ref.path)
-        chunk = appearances[(number - 1) * cfg.per_page: number * cfg.per_page]
-        # The annotation's links are relative to page 1; later pages sit deeper, so it shows only there.
-        yield EntityContext(pager.path_of(number), ref.entity.name, ref,
-                            body.html if number == 1 else Markup(""), tuple(chunk),
-                            tuple(c for c in co if c[0].entity.is_actor),
-                            tuple(c for c in co if not c[0].entity.is_actor),
-                            min(dates) if dates else None, max(dates) if dates else None,
-                            PurePosixPath(ref.key, "feed.xml"), pager)
-
-
-def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
-          bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig) -> FeedContext:
-    latest = articles[: cfg.feed_entries]
-    entries = tuple(FeedEntry(a, bodies[a.slug].html, tuple(_refs(site, index, index.entities_of.get(a.slug, ()))))
-                    for a in latest)
-    return FeedContext(path, title, page, entries, latest[0].date if latest else None)
-
-
-def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
-             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
-             wanted: Callable[[PurePosixPath], bool] = lambda _: True) -> Iterator[Any]:
-    """Every page context of the site, in a fixed order (only those `wanted` by path, if given;
-    an entity's pages are wanted or not together, by the path of its first page)."""
-    articles = list(site.articles)
-    by_slug = {a.slug: a for a in articles}
-    ranked = sorted(_refs(site, index, list(index.articles_of)), key=lambda r: (-r.count, r.entity.name))
-    total = max(1, math.ceil(len(articles) / cfg.per_page))
-    for number in range(1, total + 1):
-        pager = Pager(number, total, PurePosixPath("index.html"))
-        if not wanted(pager.path_of(number)):
-            continue
-        yield IndexContext(pager.path_of(number), cfg.title,
-                           tuple(articles[(number - 1) * cfg.per_page: number * cfg.per_page]),
-                           tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
-                           tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
-    for i, article in enumerate(articles):
-        if not wanted(PurePosixPath("articles", article.slug, "index.html")):
-            continue
-        yield _article_context(site, index, article, bodies[article.slug], cfg,
-                               articles[i - 1] if i > 0 else None,
-                               articles[i + 1] if i + 1 < len(articles) else None)
-    for group in GROUPS:
-        registry = site.actors if group == "actors" else site.locations
-        refs = sorted(_refs(site, index, [f"{group}/{s}" for s in registry]),
-                      key=lambda r: (r.entity.name.casefold(), r.key))
-        if group == "actors":
-            sections = (("People", tuple(r for r in refs if r.entity.kind == "person")),
-                        ("Organisations", tuple(r for r in refs if r.entity.kind == "organisation")))
-        else:
-            countries = sorted({r.entity.country or "Elsewhere" for r in refs},
-                               key=lambda c: (c == "Elsewhere", c))
-            sections = tuple((c, tuple(r for r in refs if (r.entity.country or "Elsewhere") == c))
-                             for c in countries)
-        if wanted(PurePosixPath(group, "index.html")):
-            yield ListContext(PurePosixPath(group, "index.html"), group.capitalize(), group, sections)
-        for ref in refs:
-            if wanted(ref.path):
-                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug)
-            if not wanted(PurePosixPath(ref.key, "feed.xml")):
-                continue
-            yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
-                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg)
-    if wanted(PurePosixPath("feed.xml")):
-        yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
-                    site, index, cfg)
+def _stylesheet(theme: Theme) -> str:
+    for rel, source in static_files(theme):
+        if rel == "css/site.css":
+            return source.read_text(encoding="utf-8").replace("</", "<\\/")
+    return ""
 
 
 def render_page(env: Environment, ctx: Any) -> RenderedFile:
-    """Render one page context with its template."""
+    """Render one page or feed context with its template."""
     return RenderedFile(ctx.path, env.get_template(ctx.template).render(page=ctx).encode("utf-8"))
 
 
 def sitemap_entry(ctx: Any) -> tuple[PurePosixPath, dt.date | None] | None:
-    """What the sitemap lists for a page context (None for feeds)."""
+    """What the sitemap lists for a context (None for feeds)."""
     if ctx.path.suffix != ".html":
         return None
     return ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None
 
 
-def render_sitemap(env: Environment, pages: list[tuple[PurePosixPath, dt.date | None]]) -> RenderedFile:
-    """sitemap.xml listing `pages` (path, last modified)."""
+def render_extras(env: Environment, theme: Theme, site: Site, index: MentionIndex, cfg: SiteConfig,
+                  pages: list[tuple[PurePosixPath, dt.date | None]],
+                  searchable: list[tuple[PurePosixPath, str]]) -> Iterator[RenderedFile]:
+    """Everything but the page contexts: 404, robots, search page, sitemap of `pages`, redirects,
+    .nojekyll, the mentions export, static files and (with `search`) the index of `searchable`."""
+    for name, title in (("404.html", "Page not found"), ("robots.txt", "robots.txt"), ("search.html", "Search")):
+        plain = PlainContext(PurePosixPath("search", "index.html") if name == "search.html" else PurePosixPath(name),
+                             title, name)
+        css = Markup(_stylesheet(theme)) if name == "404.html" else ""  # served at any depth: style inline
+        yield RenderedFile(plain.path, env.get_template(name).render(page=plain, inline_css=css).encode("utf-8"))
     sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
-    return RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
-
-
-def render_extras(env: Environment, theme: Theme, pages: list[tuple[PurePosixPath, dt.date | None]],
-                  site: Site) -> Iterator[RenderedFile]:
-    """404.html, robots.txt, the sitemap of `pages`, redirects, .nojekyll and the theme's static files."""
-    for name in ("404.html", "robots.txt"):
-        plain = PlainContext(PurePosixPath(name), "Page not found" if name == "404.html" else name, name)
-        yield RenderedFile(plain.path, env.get_template(name).render(page=plain).encode("utf-8"))
-    yield render_sitemap(env, pages)
+    yield RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
     for path, data in render_redirects(site, env):
         yield RenderedFile(path, data)
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")
+    for path, data in export_mentions(site, index, cfg):
+        yield RenderedFile(path, data)
     for rel, source in static_files(theme):
         yield RenderedFile(PurePosixPath("static", rel), source=source)
+    if cfg.search:
+        for path, data in index_pages(searchable, cfg.language):
+            yield RenderedFile(path, data)
 
 
 def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
@@ -227,15 +164,18 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
                 theme: Theme) -> Iterator[RenderedFile]:
     """Render every page, feed and extra file; yield them one by one, in a fixed order."""
     env = make_env(theme, cfg)
+    world = load_world()
     pages: list[tuple[PurePosixPath, dt.date | None]] = []
-    for ctx in contexts(site, index, bodies, entity_bodies, cfg):
+    searchable: list[tuple[PurePosixPath, str]] = []
+    for ctx in contexts(site, index, bodies, entity_bodies, cfg, world):
+        file = render_page(env, ctx)
         entry = sitemap_entry(ctx)
         if entry is not None:
             pages.append(entry)
-        yield render_page(env, ctx)
-    yield from render_extras(env, theme, pages, site)
+            searchable.append((ctx.path, (file.data or b"").decode("utf-8")))
+        yield file
+    yield from render_extras(env, theme, site, index, cfg, pages, searchable)
 
 
-__all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "render_sitemap",
-           "sitemap_entry",
-           "contexts", "TemplateError"]
+__all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "sitemap_entry", "contexts",
+           "TemplateError"]

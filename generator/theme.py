@@ -39,8 +39,9 @@ def load_theme(site_dir: Path, name: str) -> tuple[Theme, list[Problem]]:
         folder = site_dir / "themes" / current
         if not folder.is_dir():
             if current != "default":
-                problems.append(problem("site.yaml", 0, f"theme {current!r} not found: expected "
-                                                        f"folder themes/{current}/"))
+                named_by = f"themes/{chain[-1].name}/theme.yaml" if chain else "site.yaml"
+                problems.append(problem(named_by, 0, f"theme {current!r} not found: expected "
+                                                     f"folder themes/{current}/"))
             break
         if folder.resolve() in [c.resolve() for c in chain]:
             problems.append(problem(f"themes/{current}/theme.yaml", 0, "theme parent chain loops"))

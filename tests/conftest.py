@@ -99,3 +99,37 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     site = copy_site(REPO, tmp_path_factory.mktemp("built") / "site")
     build(load_config(site))
     yield site / "output"
+
+
+CORPUS_FOLDERS = ("business", "entertainment", "politics", "sport", "tech")
+
+
+def make_corpus_site(shared: Path, dest: Path, count: int = 200) -> Path:
+    """A site folder with `count` BBC corpus articles as seeds, each with a sidecar date (Nov 2004 on)."""
+    import datetime as dt
+
+    seeds = dest / "seeds"
+    seeds.mkdir(parents=True)
+    per = count // len(CORPUS_FOLDERS)
+    start = dt.date(2004, 11, 1)
+    n = 0
+    for folder in CORPUS_FOLDERS:
+        for source in sorted((shared / "corpus" / "bbc" / folder).glob("*.txt"))[:per]:
+            name = f"{folder}-{source.stem}"
+            shutil.copyfile(source, seeds / f"{name}.txt")
+            day = start + dt.timedelta(days=(n * 7) % 150)
+            (seeds / f"{name}.yaml").write_text(f"date: {day.isoformat()}\npublisher: BBC News\n", encoding="utf-8")
+            n += 1
+    (dest / "site.yaml").write_text("title: BBC sample\ndescription: 200 BBC News stories from 2004-05, "
+                                    "annotated\nbase_url: https://example.org/bbc/\n", encoding="utf-8")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def corpus_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """200 articles of the shared BBC corpus, imported and built once per session; yields output/."""
+    from generator.build import build
+
+    site = make_corpus_site(shared_path(), tmp_path_factory.mktemp("corpus") / "site")
+    build(load_config(site))
+    return site / "output"

@@ -14,7 +14,17 @@ from generator.linkcheck import check_folder
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file's bytes, but pagefind/ (the one exception to byte-identical output, SPEC §6),
+    whose hashed file names are also left out of the manifest."""
+    tree = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_file() and not rel.startswith("pagefind/"):
+            data = p.read_bytes()
+            if rel == ".newsgloss-manifest.json":
+                data = b"\n".join(line for line in data.splitlines() if b'"pagefind/' not in line)
+            tree[rel] = data
+    return tree
 
 
 def test_seed_site_has_the_expected_pages(built: Path) -> None:
@@ -40,6 +50,7 @@ def test_no_page_for_weekdays_months_titles_or_chrome(built: Path) -> None:
 
 def test_mr_blinken_leads_to_the_same_page_as_antony_j_blinken(built: Path) -> None:
     page = (built / "actors/antony-j-blinken/index.html").read_text(encoding="utf-8")
+    page = re.sub(r"</?mark>", "", page)  # the entity's names are marked inside quoted sentences
     assert "Mr. Blinken met with Prime Minister Benjamin Netanyahu of Israel" in page
     assert "Speaking to reporters in Cairo on Thursday, Mr. Blinken said" in page
     assert not (built / "actors/blinken").exists()

@@ -24,7 +24,7 @@ def test_help_lists_the_commands() -> None:
 def test_build_prints_a_summary_and_writes_output(site_dir: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 2 articles, 2 actors, 1 location: 9 pages in ")
+    assert result.output.startswith("built 2 articles, 2 actors, 1 location: 12 pages in ")
     assert result.output.count("\n") == 1 and result.output.rstrip().endswith("; 0 warnings")
     assert (site_dir / "output/articles/harbour-reopens/index.html").is_file()
 
@@ -64,7 +64,7 @@ def test_entities_json_for_one_and_several_files(tmp_path: Path) -> None:
 
 def test_import_command_never_overwrites(site_dir: Path) -> None:
     seed = site_dir / "seeds" / "s.txt"
-    seed.parent.mkdir(exist_ok=True)
+    seed.parent.mkdir(exist_ok=True)  # git keeps no empty seeds/ folder in tests/sites/minimal
     seed.write_text("Quake Shakes Lima\n\nMarch 3, 2024\n\nA quake shook Lima in Peru.\n", encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(main, ["import", "--site", str(site_dir), str(seed)]).exit_code == 0

@@ -19,7 +19,7 @@ from generator.detect import Lexicon
 from generator.importer import import_seed
 from generator.markdown import annotate, make_parser
 from generator.seeds import read_seed
-from tests.conftest import FUZZ_EXAMPLES
+from conftest import FUZZ_EXAMPLES
 
 fuzz = settings(max_examples=FUZZ_EXAMPLES, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])

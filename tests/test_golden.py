@@ -26,7 +26,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("case", ["minimal"])
 def test_golden_site(case: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    from tests.conftest import SITES, copy_site
+    from conftest import SITES, copy_site
 
     site = copy_site(SITES / case, tmp_path / case)
     build(load_config(site))

@@ -26,7 +26,7 @@ from generator.errors import ContentError
 from generator.linkcheck import check_folder
 from generator.render import RenderedFile
 from generator.writer import OutputError, write_site
-from tests.conftest import REPO, SITES, copy_site
+from conftest import REPO, SITES, copy_site
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -17,7 +17,7 @@ from generator.build import build
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import ContentError
-from tests.conftest import SITES, copy_site
+from conftest import SITES, copy_site
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")

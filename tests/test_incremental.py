@@ -16,7 +16,7 @@ from typing import Callable
 
 import pytest
 
-from tests.conftest import SITES, copy_site
+from conftest import SITES, copy_site
 from generator.build import build
 from generator.config import load_config
 

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.serve import allowed_hosts, inject, is_loopback, resolve_request
 from generator.watch import is_input
-from tests.conftest import chromium_path
+from conftest import chromium_path
 
 START_TIMEOUT = 60.0
 

@@ -1,0 +1,232 @@
+"""Site + mention index + annotated bodies -> the typed context of every page, in a fixed order."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import PurePosixPath
+from typing import Any, Callable, Iterator, Mapping
+
+from text_unidecode import unidecode
+
+from markupsafe import Markup
+
+from generator.config import SiteConfig
+from generator.content import Article
+from generator.maps import MapPoint, World, locator_svg, overview_svg
+from generator.markdown import AnnotatedBody
+from generator.model import GROUPS, MentionIndex, Site
+from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
+                             FeedEntry, IndexContext, ListContext, Pager)
+from generator.urls import join_url, relative_url
+
+HOME_ENTITIES = 12
+RANKED_NAME = "by-mentions.html"
+_SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "location": "Place"}
+
+
+def refs(site: Site, index: MentionIndex, keys: tuple[str, ...] | list[str]) -> list[EntityRef]:
+    """EntityRefs (site-wide counts) for the keys that name a registry entry."""
+    out = []
+    for entity_key in keys:
+        entity = site.entity(entity_key)
+        if entity is not None:
+            out.append(EntityRef(entity_key, entity, index.counts.get(entity_key, 0),
+                                 len(index.articles_of.get(entity_key, ()))))
+    return out
+
+
+def _thing(ref: EntityRef, cfg: SiteConfig) -> dict[str, Any]:
+    thing: dict[str, Any] = {"@type": _SCHEMA_TYPES[ref.entity.kind], "name": ref.entity.name,
+                             "url": join_url(cfg.base_url, ref.path)}
+    if ref.entity.wikidata:
+        thing["sameAs"] = f"https://www.wikidata.org/wiki/{ref.entity.wikidata}"
+    if ref.entity.kind == "location" and ref.entity.lat is not None and ref.entity.lon is not None:
+        thing["geo"] = {"@type": "GeoCoordinates", "latitude": ref.entity.lat, "longitude": ref.entity.lon}
+    return thing
+
+
+def _about(article: Article, found: list[EntityRef], local: Mapping[str, int]) -> list[EntityRef]:
+    """What the article is about: entities named in the headline, else the three named most."""
+    def forms(e: Any) -> tuple[str, ...]:
+        surname = (e.name.split()[-1],) if e.kind == "person" and " " in e.name else ()
+        return (e.name, *e.aliases, *surname)
+    named = [r for r in found if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", article.title) for f in forms(r.entity))]
+    if named:
+        return named
+    return sorted(found, key=lambda r: -local.get(r.key, 0))[:3]
+
+
+def _card(ref: EntityRef, page: PurePosixPath) -> dict[str, Any]:
+    e = ref.entity
+    role = e.role or (f"{e.place_type}{' in ' + e.country if e.country and e.country != e.name else ''}"
+                      if e.place_type else "")
+    return {"name": e.name, "kind": e.kind, "role": role, "summary": e.summary, "mentions": ref.count,
+            "articles": ref.articles, "href": relative_url(ref.path, page)}
+
+
+def _article_context(site: Site, index: MentionIndex, article: Article, body: AnnotatedBody, cfg: SiteConfig,
+                     local: Mapping[str, int], newer: Article | None, older: Article | None) -> ArticleContext:
+    path = PurePosixPath("articles", article.slug, "index.html")
+    found = refs(site, index, index.entities_of.get(article.slug, ()))
+    here = [EntityRef(r.key, r.entity, local.get(r.key, 0), r.articles) for r in found]
+    by_kind = {kind: tuple(r for r in here if r.entity.kind == kind) for kind in ("person", "organisation", "location")}
+    url = join_url(cfg.base_url, path)
+    json_ld: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+        "datePublished": article.date.isoformat(), "dateModified": article.date.isoformat(), "url": url,
+        "mainEntityOfPage": url, "inLanguage": cfg.language, "description": article.summary,
+        "publisher": {"@type": "Organization", "name": article.publisher or cfg.title},
+        "about": [_thing(r, cfg) for r in _about(article, found, local)],
+        "mentions": [_thing(r, cfg) for r in found],
+    }
+    if article.byline:
+        json_ld["author"] = {"@type": "Person", "name": article.byline}
+    if by_kind["location"]:
+        top = sorted(by_kind["location"], key=lambda r: -r.count)
+        json_ld["contentLocation"] = [_thing(r, cfg) for r in top[:3]]
+    if article.source_url:
+        json_ld["isBasedOn"] = article.source_url
+    cards = {r.key: _card(r, path) for r in found}
+    return ArticleContext(path, article.title, article, body.html, by_kind["person"], by_kind["organisation"],
+                          by_kind["location"], json_ld, newer, older, cards)
+
+
+def _place_extras(site: Site, index: MentionIndex, ref: EntityRef, world: World | None
+                  ) -> tuple[Any, EntityRef | None, tuple[EntityRef, ...]]:
+    e = ref.entity
+    if e.kind != "location":
+        return None, None, ()
+    svg = (locator_svg(world, e.name, e.lat, e.lon, e.place_type, e.country)
+           if world is not None and e.lat is not None and e.lon is not None else None)
+    country = None
+    if e.country and e.country != e.name:
+        match = [s for s, other in site.locations.items()
+                 if other.place_type == "country" and e.country in (other.name, *other.aliases)]
+        country = next(iter(refs(site, index, [f"locations/{match[0]}"])), None) if match else None
+    within: tuple[EntityRef, ...] = ()
+    if e.place_type == "country":
+        names = {e.name, *e.aliases}
+        inside = [f"locations/{s}" for s, other in site.locations.items()
+                  if other.country in names and other is not e]
+        within = tuple(sorted(refs(site, index, inside), key=lambda r: (-r.count, r.entity.name)))
+    return svg, country, within
+
+
+def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: AnnotatedBody, cfg: SiteConfig,
+                  articles: Mapping[str, Article], world: World | None) -> Iterator[EntityContext]:
+    slugs = index.articles_of.get(ref.key, ())
+    sentences: dict[str, list[Any]] = {}
+    for mention in index.mentions.get(ref.key, ()):
+        sentences.setdefault(mention.article, []).append(mention)
+    appearances = [Appearance(articles[s], tuple(sentences.get(s, ()))) for s in slugs]
+    co_pairs = index.co_mentions(ref.key)
+    co_refs = {r.key: r for r in refs(site, index, [k for k, _ in co_pairs])}
+    co = [(co_refs[k], n) for k, n in co_pairs if k in co_refs]
+    dates = [a.article.date for a in appearances]
+    svg, country, within = _place_extras(site, index, ref, world)
+    quotes = index.quotes.get(ref.key, ())
+    titles = {q.article: articles[q.article].title for q in quotes}
+    total = max(1, math.ceil(len(appearances) / cfg.per_page))
+    for number in range(1, total + 1):
+        pager = Pager(number, total, ref.path)
+        chunk = appearances[(number - 1) * cfg.per_page: number * cfg.per_page]
+        first = number == 1
+        # The annotation's links are relative to page 1; later pages sit deeper, so it shows only there.
+        yield EntityContext(pager.path_of(number), ref.entity.name, ref,
+                            body.html if number == 1 else Markup(""), tuple(chunk),
+                            tuple(c for c in co if c[0].entity.is_actor)[:24],
+                            tuple(c for c in co if not c[0].entity.is_actor)[:24],
+                            min(dates) if dates else None, max(dates) if dates else None,
+                            PurePosixPath(ref.key, "feed.xml"), pager, quotes if first else (), svg,
+                            country, within if first else (), titles)
+
+
+def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
+          bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig) -> FeedContext:
+    latest = articles[: cfg.feed_entries]
+    entries = tuple(FeedEntry(a, bodies[a.slug].html, tuple(refs(site, index, index.entities_of.get(a.slug, ()))))
+                    for a in latest)
+    return FeedContext(path, title, page, entries, max((a.date for a in latest), default=None))
+
+
+def letter(name: str) -> str:
+    """The A–Z heading a name files under (`#` for digits and symbols)."""
+    first = unidecode(name.strip()[:1]).upper()[:1]
+    return first if first.isalpha() else "#"
+
+
+def _lists(site: Site, index: MentionIndex, group: str, world: World | None) -> Iterator[ListContext]:
+    registry = site.actors if group == "actors" else site.locations
+    found = sorted(refs(site, index, [f"{group}/{s}" for s in registry]),
+                   key=lambda r: (unidecode(r.entity.name).casefold(), r.key))
+    title = "People & organisations" if group == "actors" else "Places"
+    if group == "actors":
+        letters = sorted({letter(r.entity.name) for r in found}, key=lambda c: (c == "#", c))
+        sections = tuple((c, tuple(r for r in found if letter(r.entity.name) == c)) for c in letters)
+        svg = None
+    else:
+        countries = sorted({r.entity.country or "Elsewhere" for r in found}, key=lambda c: (c == "Elsewhere", c))
+        sections = tuple((c, tuple(r for r in found if (r.entity.country or "Elsewhere") == c)) for c in countries)
+        points = [MapPoint(r.entity.name, r.entity.lat, r.entity.lon,
+                           relative_url(r.path, PurePosixPath(group, "index.html")), r.count)
+                  for r in found if r.entity.lat is not None and r.entity.lon is not None and r.articles]
+        svg = overview_svg(world, points, "Map of the places in the news") if world and points else None
+    yield ListContext(PurePosixPath(group, "index.html"), title, group, sections, "az", svg, len(found))
+    ranked = tuple(sorted(found, key=lambda r: (-r.count, -r.articles, r.entity.name.casefold())))
+    yield ListContext(PurePosixPath(group, RANKED_NAME), title, group, (("By mentions", ranked),), "ranked",
+                      None, len(found))
+
+
+def _local_counts(index: MentionIndex) -> dict[str, Counter[str]]:
+    """Article slug -> entity key -> times named in that article."""
+    local: dict[str, Counter[str]] = {}
+    for entity_key, mentions in index.mentions.items():
+        for mention in mentions:
+            local.setdefault(mention.article, Counter())[entity_key] += mention.count
+    return local
+
+
+def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
+             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, world: World | None,
+             wanted: Callable[[PurePosixPath], bool] = lambda _: True) -> Iterator[Any]:
+    """Every page and feed context of the site, in a fixed order.
+
+    With `wanted`, only the contexts whose path it accepts (the build renders a share of the pages
+    in each worker, or only the pages that changed); an entity's pages go by its first page's path.
+    """
+    articles = list(site.articles)
+    by_slug = {a.slug: a for a in articles}
+    ranked = sorted(refs(site, index, list(index.articles_of)), key=lambda r: (-r.count, r.entity.name))
+    total = max(1, math.ceil(len(articles) / cfg.per_page))
+    for number in range(1, total + 1):
+        pager = Pager(number, total, PurePosixPath("index.html"))
+        if not wanted(pager.path_of(number)):
+            continue
+        yield IndexContext(pager.path_of(number), cfg.title,
+                           tuple(articles[(number - 1) * cfg.per_page: number * cfg.per_page]),
+                           tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
+                           tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
+    local: dict[str, Counter[str]] | None = None  # reads every sentence: only when an article page is wanted
+    for i, article in enumerate(articles):
+        if not wanted(PurePosixPath("articles", article.slug, "index.html")):
+            continue
+        local = _local_counts(index) if local is None else local
+        yield _article_context(site, index, article, bodies[article.slug], cfg, local.get(article.slug, Counter()),
+                               articles[i - 1] if i > 0 else None,
+                               articles[i + 1] if i + 1 < len(articles) else None)
+    for group in GROUPS:
+        if wanted(PurePosixPath(group, "index.html")) or wanted(PurePosixPath(group, RANKED_NAME)):
+            yield from (c for c in _lists(site, index, group, world) if wanted(c.path))
+        registry = site.actors if group == "actors" else site.locations
+        for ref in sorted(refs(site, index, [f"{group}/{s}" for s in registry]), key=lambda r: r.key):
+            if wanted(ref.path):
+                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, world)
+            if not wanted(PurePosixPath(ref.key, "feed.xml")):
+                continue
+            yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
+                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg)
+    if wanted(PurePosixPath("feed.xml")):
+        yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
+                    site, index, cfg)

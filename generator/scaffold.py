@@ -45,6 +45,9 @@ pretty_links: false
 # Entries in each Atom feed.
 feed_entries: 20
 
+# Build the client-side search index (pagefind) into output/pagefind/.
+search: true
+
 # Articles per page on the home page and on entity pages before page/N/.
 per_page: 50
 

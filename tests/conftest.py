@@ -133,3 +133,21 @@ def corpus_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = make_corpus_site(shared_path(), tmp_path_factory.mktemp("corpus") / "site")
     build(load_config(site))
     return site / "output"
+
+
+def is_theme_element(tag: str, attrs: dict[str, str | None], page: Path) -> bool:
+    """True for the few script, svg and style elements the default theme itself writes.
+
+    Hostile-input tests allow exactly these and nothing else: JSON-LD, the embedded card data, the
+    theme's own script file, the build-time maps, and 404.html's inline stylesheet.
+    """
+    if tag == "script":
+        kind, ident, src = attrs.get("type"), attrs.get("id"), attrs.get("src") or ""
+        return (kind == "application/ld+json" and ident is None and not src
+                or kind == "application/json" and ident == "entity-cards" and not src
+                or kind is None and src.endswith("static/js/site.js") and "defer" in attrs)
+    if tag == "svg":
+        return attrs.get("class") in ("locator-map", "overview-map")
+    if tag == "style":
+        return page.name == "404.html"
+    return False

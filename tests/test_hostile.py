@@ -17,7 +17,7 @@ from generator.build import build
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import ContentError
-from conftest import SITES, copy_site
+from conftest import SITES, copy_site, is_theme_element
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -154,8 +154,9 @@ def test_no_unsafe_link_target_reaches_any_page(hostile_output: Path) -> None:
         parsed.feed(page.read_text(encoding="utf-8"))
         for tag, attrs in parsed.tags:
             assert not any(name.startswith("on") for name in attrs), (page, tag, attrs)
-            assert tag not in ("iframe", "img", "svg", "style", "object", "embed") or tag == "img" and \
-                str(attrs.get("src", "")).startswith(SAFE_SCHEMES), (page, tag, attrs)
+            assert tag not in ("iframe", "img", "svg", "style", "object", "embed", "script") or tag == "img" and \
+                str(attrs.get("src", "")).startswith(SAFE_SCHEMES) or is_theme_element(tag, attrs, page), \
+                (page, tag, attrs)
             for name in ("href", "src", "action", "formaction", "xlink:href"):
                 value = attrs.get(name)
                 if value is None:
@@ -196,8 +197,10 @@ def test_json_ld_cannot_be_closed_by_a_summary(hostile_output: Path) -> None:
     page = (hostile_output / "articles/evil/index.html").read_text(encoding="utf-8")
     parsed = _Attrs()
     parsed.feed(page)
-    scripts = [t for t, a in parsed.tags if t == "script"]
-    assert scripts == ["script"]  # the one JSON-LD block, no injected <script>
+    scripts = [a for t, a in parsed.tags if t == "script"]
+    assert all(is_theme_element("script", a, Path("page.html")) for a in scripts)  # no injected <script>
+    assert [a.get("type") for a in scripts].count("application/ld+json") == 1
+    assert page.count("</script>") == len(scripts)  # nothing closed a script early
     data = json.loads(parsed.scripts[0])
     assert data["headline"].startswith("Evil </script><script>alert('t')</script>")
     assert data["description"] == "</script><script>alert('s')</script> ]]> --> <![CDATA["
@@ -307,7 +310,8 @@ def test_ctrl_c_is_one_line_and_exit_130(site_dir: Path, monkeypatch: pytest.Mon
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("generator.build.render_files", interrupted)  # the build's (parallel) render stage
+    monkeypatch.setattr("generator.build.render_site", interrupted)
+    monkeypatch.setattr("generator.build.render_files", interrupted)  # the parallel renderer (search: false)
     result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
     assert result.exit_code == 130
     assert result.output.strip() == "newsgloss: interrupted; the previous output/ was left as it was"

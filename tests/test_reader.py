@@ -58,7 +58,7 @@ def _check_feed(path: Path) -> feedparser.FeedParserDict:
 
 def test_every_feed_of_the_seed_site_parses_with_ids_dates_and_entity_categories(built: Path) -> None:
     feeds = sorted(built.rglob("feed.xml"))
-    assert len(feeds) == 1 + 7 + 10
+    assert len(feeds) == 1 + 8 + 10  # site, 8 actors (Joe Biden included), 10 places
     for path in feeds:
         feed = _check_feed(path)
         assert len(feed.entries) == 1, path
@@ -194,7 +194,7 @@ def test_actor_lists_go_a_to_z_and_by_mentions(built: Path) -> None:
     assert letters == sorted(letters) and {"A", "B", "C", "H", "U", "W"} <= set(letters)
     ranked = _html(built, "actors/by-mentions.html")
     counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td></tr>', ranked)]
-    assert len(counts) == 7 and counts == sorted(counts, reverse=True)
+    assert len(counts) == 8 and counts == sorted(counts, reverse=True)
     assert 'aria-current="page">By mentions' in ranked
 
 

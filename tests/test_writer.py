@@ -355,6 +355,8 @@ what, n = sys.argv[2], int(sys.argv[3])
 count = {"n": 0}
 def kill_at_nth(fn):
     def wrapped(*args, **kwargs):
+        if what == "rmdir" and ".output.old" not in str(args[0]):
+            return fn(*args, **kwargs)  # other folders (the search indexer's temp files) do not count
         if what != "open" or any(c in str(args[1] if len(args) > 1 else kwargs.get("mode", "r")) for c in "wx"):
             count["n"] += 1
             if count["n"] == n:
@@ -380,7 +382,7 @@ def test_a_real_build_killed_with_sigkill_is_recovered_by_the_next_build(site_di
 
     from generator.build import build
     from generator.config import load_config
-    from tests.conftest import REPO
+    from conftest import REPO
 
     build(load_config(site_dir))
     old = tree(site_dir / "output")

@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from markdown_it import MarkdownIt
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from generator.cache import (BuildRecord, fingerprint, load_record, load_state, output_stamp, save_record,
+                             save_state, settled, unchanged)
 from generator.checks import drift
 from generator.config import SiteConfig
-from generator.content import Content, load_content
+from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
+from generator.deps import page_digests, sitemap_pages
 from generator.errors import ContentError, Problem, errors_in, problem
-from generator.importer import import_seed, save
-from generator.linkcheck import check_body_links
+from generator.importer import ImportResult, import_seed, save, unique_slug
+from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
+from generator.linkcheck import body_links, check_link_targets
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
-from generator.model import GROUPS, MentionIndex, Site, build_site, index_mentions, page_path
+from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
+                             mentions_in, page_path)
+from generator.parallel import map_chunks, workers
 from generator.redirects import redirect_problems
-from generator.render import RenderedFile, render_site
-from generator.seeds import find_seeds, read_seed
-from generator.theme import load_theme
+from generator.contexts import contexts
+from generator.maps import load_world
+from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
+from generator.seeds import Seed, find_seeds, read_seed
+from generator.theme import Theme, load_theme
 from generator.urls import relative_url
-from generator.writer import OutputError, write_site
+from generator.writer import OutputError, check_output_dir, write_site
 
 Log = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -49,21 +63,81 @@ class BuildReport:
     problems: tuple[Problem, ...] = field(default=())
     pages: int = 0
     """HTML pages among the files."""
+    stages: tuple[tuple[str, float], ...] = ()
+    """(stage, seconds) in pipeline order."""
+
+
+IMPORT_BATCH = 64
+"""Seeds detected side by side (in parallel) against the same registry."""
+_WORDS = re.compile(r"\w+")
+
+
+class _Registry:
+    """The lexicon an import grows, indexed so each seed is given only the entities it could name.
+
+    Detection uses the lexicon in two ways: a known name or alias found in the text, and a
+    person's surname found as a word of it. An entity that can do neither for a text cannot change
+    what detection finds there, so each seed gets only the entities that can. That also keeps the
+    regex detection compiles per lexicon small, instead of recompiling every name found so far.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.entities: list[KnownEntity] = []
+        self.rejects = lexicon.rejects
+        self.by_word: dict[str, list[int]] = {}
+        self.add(lexicon.entities)
+
+    def add(self, entities: Iterable[KnownEntity]) -> list[int]:
+        """Append entities; return their positions."""
+        added = []
+        for entity in entities:
+            index = len(self.entities)
+            triggers = {words[0] for form in (entity.name, *entity.aliases) if (words := _WORDS.findall(form))}
+            if entity.kind == "person" and entity.name.split():
+                triggers.add(entity.name.split()[-1])
+            for word in triggers:
+                self.by_word.setdefault(word, []).append(index)
+            self.entities.append(entity)
+            added.append(index)
+        return added
+
+    def can_name(self, index: int, text: str, words: set[str]) -> bool:
+        """Whether entity `index` could be found in a text (with these words)."""
+        entity = self.entities[index]
+        return (any(form and form in text for form in (entity.name, *entity.aliases))
+                or (entity.kind == "person" and bool(entity.name.split()) and entity.name.split()[-1] in words))
+
+    def for_text(self, text: str, words: set[str], known: int | None = None) -> Lexicon:
+        """The entities (of the first `known`, if given) that could be found in a text, in order."""
+        limit = len(self.entities) if known is None else known
+        found = sorted({i for w in words for i in self.by_word.get(w, ()) if i < limit})
+        return Lexicon(tuple(self.entities[i] for i in found if self.can_name(i, text, words)), self.rejects)
+
+
+def _new_entities(result: ImportResult) -> tuple[KnownEntity, ...]:
+    return tuple(KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities if not g.known)
 
 
 def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, reimport: bool = False,
                  date: dt.date | None = None, log: Log = lambda _: None,
                  progress: Progress = _no_progress) -> tuple[list[str], list[Problem]]:
-    """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`)."""
+    """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`).
+
+    Each seed sees the registry plus every entity the seeds before it found, as if imported one
+    by one. Detection runs in parallel, a batch of seeds at a time against the registry as it was
+    when the batch started; a seed is detected again, in order, only when an entity found
+    earlier in its batch shares a word with its text (otherwise that entity cannot change it).
+    """
     problems: list[Problem] = []
     written: list[str] = []
     by_source = {a.source: a for a in content.articles if a.source}
     taken = {a.slug for a in content.articles} | {
         p.stem for p in (cfg.content_dir / "articles").glob("*.md")}
-    lexicon = content.lexicon(cfg.reject)
+    registry = _Registry(content.lexicon(cfg.reject))
+    todo: list[tuple[Seed, str, bool, set[str]]] = []
     paths = list(paths)
-    for done, path in enumerate(paths):
-        progress("importing seeds", done, len(paths))
+    progress("importing seeds", 0, len(paths))
+    for path in paths:
         seed, found = read_seed(path, cfg.site_dir)
         problems += found
         if seed is None:
@@ -71,16 +145,28 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
         existing = by_source.get(seed.source)
         if existing is not None and not reimport:
             continue
-        result = import_seed(seed, lexicon, taken, date, slug=existing.slug if existing else None)
-        problems += result.problems
-        taken.add(PurePosixPath(result.article.path).stem)
-        new = save(result, cfg.site_dir, reimport=existing is not None)
-        written += new
-        for item in new:
-            log(f"wrote {item}")
-        lexicon = Lexicon(lexicon.entities + tuple(
-            KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities
-            if not g.known), lexicon.rejects)
+        slug = existing.slug if existing else unique_slug(" ".join(seed.headline.split()), taken)
+        taken.add(slug)
+        todo.append((seed, slug, existing is not None, set(_WORDS.findall(seed.text))))
+    for start in range(0, len(todo), IMPORT_BATCH):
+        batch = todo[start:start + IMPORT_BATCH]
+        known = len(registry.entities)
+
+        def detect_batch(chunk: Sequence[tuple[Seed, str, bool, set[str]]]) -> list[ImportResult]:
+            return [import_seed(seed, registry.for_text(seed.text, words, known), set(), date, slug=slug)
+                    for seed, slug, _, words in chunk]
+
+        added: list[int] = []
+        for (seed, slug, again, words), result in zip(batch, map_chunks(detect_batch, batch, chunk_size=4)):
+            if any(registry.can_name(i, seed.text, words) for i in added):
+                result = import_seed(seed, registry.for_text(seed.text, words), set(), date, slug=slug)
+            problems += result.problems
+            new = save(result, cfg.site_dir, reimport=again)
+            written += new
+            for item in new:
+                log(f"wrote {item}")
+            added += registry.add(_new_entities(result))
+        progress("importing seeds", len(paths) - len(todo) + start + len(batch), len(paths))
     progress("importing seeds", len(paths), len(paths))
     return written, problems
 
@@ -112,23 +198,48 @@ def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTar
     return resolve
 
 
-def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody], dict[str, AnnotatedBody]]:
-    """Render every article body (drafts too, to check them) and every entity annotation."""
+def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> AnnotatedBody:
+    page = page_path("articles", article.slug)
+    return annotate(md, article.body.text, article.body.path, article.body.first_line,
+                    _resolver(site, page), cfg.annotations.entity_footnotes, article.slug)
+
+
+def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]
+                      ) -> Iterator[tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...]]]:
+    """Render article bodies and find their mentions and links, in parallel; results in the order given.
+
+    The paragraphs, needed only to find mentions, are dropped before the bodies come back.
+    """
+    def task(chunk: Sequence[Article]) -> list[tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...]]]:
+        md = make_parser()
+        out = []
+        for article in chunk:
+            body = _annotate_article(md, site, cfg, article)
+            out.append((replace(body, paragraphs=()), mentions_in(site, article, body),
+                        body_links(str(page_path("articles", article.slug)), str(body.html))))
+        return out
+
+    return map_chunks(task, articles)
+
+
+def annotate_entities(site: Site, cfg: SiteConfig) -> dict[str, AnnotatedBody]:
+    """Render every entity's annotation (its page body)."""
     md = make_parser()
-    mode = cfg.annotations.entity_footnotes
-    bodies = {}
-    for article in (*site.articles, *site.drafts):
-        page = page_path("articles", article.slug)
-        bodies[article.slug] = annotate(md, article.body.text, article.body.path, article.body.first_line,
-                                        _resolver(site, page), mode, article.slug)
     entity_bodies = {}
     for group in GROUPS:
         for slug, entity in (site.actors if group == "actors" else site.locations).items():
             page = page_path(group, slug)
             entity_bodies[f"{group}/{slug}"] = annotate(md, entity.body.text, entity.body.path,
                                                         entity.body.first_line, _resolver(site, page),
-                                                        mode, f"{group[:-1]}-{slug}")
-    return bodies, entity_bodies
+                                                        cfg.annotations.entity_footnotes, f"{group[:-1]}-{slug}")
+    return entity_bodies
+
+
+def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody], dict[str, AnnotatedBody]]:
+    """Render every article body (drafts too, to check them) and every entity annotation."""
+    md = make_parser()
+    bodies = {a.slug: _annotate_article(md, site, cfg, a) for a in (*site.articles, *site.drafts)}
+    return bodies, annotate_entities(site, cfg)
 
 
 def _template_problem(exc: TemplateError) -> Problem:
@@ -142,72 +253,310 @@ def _template_problem(exc: TemplateError) -> Problem:
     return problem("templates", 0, f"template error: {exc}")
 
 
+class Stopwatch:
+    """Wall time per pipeline stage, in order, for the `--verbose` summary and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
+
+
+class RenderFailure(Exception):
+    """A template failed while rendering (in a worker process, so it carries the Problem itself)."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
+                  ) -> tuple[Mapping[str, AnnotatedBody], dict[str, ArticleMentions], list[Problem], list[Problem]]:
+    """Annotate every article the cache does not hold already: (bodies, mentions, problems, drift).
+
+    With a cache, bodies go to its body pack and come back lazily, one page at a time; the
+    problems and drift warnings of an unchanged article are the cached ones.
+    """
+    articles = (*site.articles, *site.drafts)
+    todo = [a if cache is None else cache.with_text(a) for a in articles if cache is None or cache.cached(a) is None]
+    bodies: dict[str, AnnotatedBody] = {}
+    records: dict[str, ArticleMentions] = {}
+    for article, (body, record, links) in zip(todo, annotate_articles(site, cfg, todo)):
+        if cache is not None:
+            cache.add(article, body, record, drift(replace(site, articles=(article,), drafts=()),
+                                                   {article.slug: body}), links)
+        else:
+            bodies[article.slug] = body
+            records[article.slug] = record
+    if cache is None:
+        return bodies, records, [p for a in articles for p in bodies[a.slug].problems], drift(site, bodies)
+    entries = [cache.bodies[a.slug] for a in articles]
+    return (LazyBodies(cache.pack, cache.bodies), records, [p for e in entries for p in e.problems],
+            [p for e in entries for p in e.drift])
+
+
 def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: None,
-            progress: Progress = _no_progress) -> tuple[Site, MentionIndex, dict[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem], list[str]]:
-    """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions."""
-    content, problems = load_content(cfg)
+            progress: Progress = _no_progress, timer: Stopwatch | None = None,
+            cache: ArticleCache | None = None, theme: Theme | None = None) -> tuple[Site, MentionIndex, Mapping[str, AnnotatedBody], dict[str, AnnotatedBody], list[Problem],
+                       list[str]]:
+    """Stages 1-4: import new seeds, load content, build the model, annotate, index mentions.
+
+    With a `cache` (and the `theme`, part of its key), unchanged articles are neither read nor
+    annotated again.
+    """
+    timer = timer or Stopwatch()
+    read = cache.read if cache is not None else None
+    with timer("load"):
+        content, problems = load_content(cfg, read)
     imported: list[str] = []
     if import_new:
-        named = {a.source for a in content.articles if a.source}
-        new = [p for p in find_seeds(cfg.seeds_dir)
-               if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
-        if new:
-            imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
-            problems += found
-            content, problems_after = load_content(cfg)
-            problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
-    problems += changed_seeds(cfg, content)
-    site, found = build_site(content, cfg)
+        with timer("import"):
+            named = {a.source for a in content.articles if a.source}
+            new = [p for p in find_seeds(cfg.seeds_dir)
+                   if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
+            if new:
+                imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
+                problems += found
+                content, problems_after = load_content(cfg, read)
+                problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
+    with timer("model"):
+        problems += changed_seeds(cfg, content)
+        site, found = build_site(content, cfg)
+        problems += found
+        if cache is not None and theme is not None:
+            cache.reuse(site_key(cfg, site, theme))
+    with timer("annotate"):
+        bodies, records, found, drifted = annotate_site(site, cfg, cache)
+        entity_bodies = annotate_entities(site, cfg)
     problems += found
-    bodies, entity_bodies = annotate_all(site, cfg)
-    for body in (*bodies.values(), *entity_bodies.values()):
+    for body in entity_bodies.values():
         problems += body.problems
-    problems += drift(site, bodies) + redirect_problems(site)
-    index = index_mentions(site, bodies)
+    problems += drifted + redirect_problems(site)
+    with timer("index"):
+        index = merge_mentions(site, records) if cache is None else cached_index(site, cache.bodies)
     return site, index, bodies, entity_bodies, problems, imported
 
 
-def _tracked(files: Iterable[RenderedFile], site: Site, progress: Progress,
-             pages: list[PurePosixPath]) -> Iterator[RenderedFile]:
-    """Pass files through, noting HTML pages and reporting progress per article or entity page."""
-    total = len(site.articles) + len(site.actors) + len(site.locations)
+def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
+                 entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
+                 scratch: Path, plan: Plan) -> Iterator[RenderedFile]:
+    """Stage 5 across worker processes: the plan's pages, each worker taking a share of them.
+
+    Workers build their own page contexts (`render.contexts` with `wanted`) and save each page
+    under `scratch`, so no page, body or sentence is held by this process. The files are the
+    same whatever process renders them (the order they are written in does not matter).
+    """
+    env = make_env(theme, cfg)
+    world = load_world()
+    units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
+    parent = os.getpid()
+
+    def task(share: Sequence[str]) -> list[RenderedFile]:
+        wanted = set(share)
+        out = []
+        try:
+            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, world,
+                                             lambda path: str(path) in wanted)):
+                file = render_page(env, ctx)
+                if os.getpid() != parent:  # a worker: hand the bytes over as a file, not through the pipe
+                    saved = scratch / f"{os.getpid()}-{share[0].replace('/', '_')}-{n}{file.path.suffix}"
+                    saved.write_bytes(file.data or b"")
+                    file = RenderedFile(file.path, source=saved, move=True)
+                out.append(file)
+        except TemplateError as exc:
+            raise RenderFailure(_template_problem(exc)) from None
+        return [out]  # type: ignore[list-item]  # one result per chunk: its files
+
+    for files in map_chunks(task, units, chunk_size=max(32, len(units) // (workers() * 6) or 1)):
+        yield from files  # type: ignore[misc]
+    try:  # the other files are cheap, or (the mentions export) depend on everything: always made
+        yield from render_extras(env, theme, site, index, cfg, plan.sitemap, [])
+    except TemplateError as exc:
+        raise RenderFailure(_template_problem(exc)) from None
+
+
+def _continued(path: str) -> bool:
+    """Page 2, 3 … of an entity: rendered with its first page."""
+    return path.startswith(GROUPS) and "/page/" in path
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an incremental build renders and removes."""
+
+    full: bool
+    """Everything is rendered and written afresh (no usable previous output)."""
+    order: tuple[str, ...]
+    """Every page and feed, in `render.contexts` order."""
+    dirty: frozenset[str]
+    """Output paths to render again (their digest changed, or they are new)."""
+    removed: tuple[str, ...]
+    """Output files of the last build that no longer exist."""
+    listing: tuple[str, ...]
+    """Every output file after this build."""
+    sitemap: list[tuple[PurePosixPath, dt.date | None]]
+    """The sitemap's entries."""
+
+
+def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleCache
+               ) -> tuple[dict[str, str], Plan]:
+    """Digest every page; compare with the last build's digests when its output can be patched."""
+    digests = page_digests(site, index, {a.slug: cache.article_sha(a) for a in site.articles}, cfg)
+    order = tuple(digests)
+    sitemap = sitemap_pages(site, digests)
+    digests["sitemap.xml"] = repr(sitemap)
+    old = cache.state
+    if cfg.search or old is None or old.key != cache.key or not old.pages:
+        return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
+    extras = [f for f in old.listing if f not in old.pages]
+    listing = tuple(sorted({*digests, *extras}))
+    dirty = frozenset(p for p, d in digests.items() if old.pages.get(p) != d)
+    removed = tuple(sorted(set(old.listing) - set(listing)))
+    return digests, Plan(False, order, dirty, removed, listing, sitemap)
+
+
+def _listed(files: Iterable[RenderedFile], into: list[str]) -> Iterator[RenderedFile]:
+    for item in files:
+        into.append(str(item.path))
+        yield item
+
+
+def _tracked(files: Iterable[RenderedFile], total: int, progress: Progress) -> Iterator[RenderedFile]:
+    """Pass files through, reporting progress per article or entity page (the CLI draws a bar)."""
     done = 0
     progress("rendering", 0, total)
     for item in files:
-        if item.path.suffix == ".html":
-            pages.append(item.path)
-            parts = item.path.parts
-            if len(parts) == 3 and parts[0] in ("articles", *GROUPS) and parts[2] == "index.html":
-                done += 1
-                progress("rendering", done, total)
+        parts = item.path.parts
+        if len(parts) == 3 and parts[0] in ("articles", *GROUPS) and parts[2] == "index.html":
+            done += 1
+            progress("rendering", done, total)
         yield item
     progress("rendering", total, total)
 
 
 def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _no_progress) -> BuildReport:
-    """Import, load, model, annotate, render and write; raise ContentError if anything is wrong."""
+    """Import, load, model, annotate, render and write; raise ContentError if anything is wrong.
+
+    Nothing is done when no input changed since the last build; otherwise only what changed is
+    read, annotated and rendered again (`.newsgloss/` holds what the last build learnt).
+    """
     started = time.perf_counter()
-    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, progress=progress)
+    timer = Stopwatch()
+    with timer("fingerprint"):
+        inputs = fingerprint(cfg)
+        record = load_record(cfg)
+    if unchanged(cfg, record, inputs):
+        assert record is not None
+        log("nothing changed since the last build: output/ left as it is")
+        return replace(record.report, seconds=time.perf_counter() - started, imported=(),
+                       stages=tuple(timer.stages.items()))
+    check_output_dir(cfg.output_dir, cfg.site_dir)  # a refused output: nothing written anywhere, cache included
+    with timer("cache"):
+        intact = record is not None and output_stamp(cfg.output_dir) == record.output
+        cache = ArticleCache(cfg, load_state(cfg), patchable=intact)
+    try:
+        result = _rebuild(cfg, cache, timer, log, progress)
+    except BaseException:
+        cache.close(failed=True)
+        raise
+    cache.close()
+    result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
+    stamp = output_stamp(cfg.output_dir)
+    recorded = None if result.imported else settled(cfg, inputs)  # imports changed content/ after it was read
+    if stamp is not None and recorded is not None:
+        save_record(cfg, BuildRecord(recorded, stamp, result))
+    return result
+
+
+def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, progress: Progress) -> BuildReport:
+    """The stages, re-doing what the cache cannot vouch for; the cache learns for the next build."""
     theme, found = load_theme(cfg.site_dir, cfg.theme)
+    site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, progress=progress, timer=timer,
+                                                                     cache=cache, theme=theme)
     problems += found
     if errors_in(problems):
         raise ContentError(problems)
-    pages: list[PurePosixPath] = []
-    files = _tracked(render_site(site, index, bodies, entity_bodies, cfg, theme), site, progress, pages)
+    with timer("plan"):
+        digests, plan = plan_pages(site, index, cfg, cache)
+    _drop_stale_scratch(cfg.output_dir)
+    scratch = cfg.output_dir.with_name(f".{cfg.output_dir.name}.scratch-{os.getpid()}")
+    listing: list[str] = list(plan.listing)
 
-    def verify(written: list[str]) -> None:
-        broken = check_body_links(_body_pages(site, bodies, entity_bodies), written)
+    def verify(written: list[str]) -> None:  # the last word before output/ changes
+        broken = check_link_targets(_body_links(site, cache, entity_bodies), written)
         if errors_in(broken):
             raise ContentError([*problems, *broken])
 
     try:
-        report = write_site(files, cfg.output_dir, cfg.site_dir, verify)
+        scratch.mkdir(parents=True, exist_ok=True)
+        with timer("render+write"):
+            rendered = (render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan)
+                        if not cfg.search else render_site(site, index, bodies, entity_bodies, cfg, theme))
+            files = _tracked(rendered, _units(plan), progress)
+            if not plan.full:
+                files = _with_unchanged(files, plan, cfg.output_dir)
+                log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
+            listing = []
+            write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify)
+    except RenderFailure as exc:
+        raise ContentError([*problems, exc.problem]) from None
     except TemplateError as exc:
         raise ContentError([*problems, _template_problem(exc)]) from None
     except OutputError as exc:
         raise ContentError([*problems, problem(str(cfg.output_dir), 0, str(exc))]) from None
-    return BuildReport(len(site.articles), len(site.actors), len(site.locations), report.files,
-                       time.perf_counter() - started, tuple(imported), tuple(problems), len(pages))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    with timer("save"):
+        save_state(cfg, cache.state_for(digests, tuple(sorted(listing))))
+    return BuildReport(len(site.articles), len(site.actors), len(site.locations), len(listing), 0.0,
+                       tuple(imported), tuple(problems), sum(1 for f in listing if f.endswith(".html")))
+
+
+def _body_links(site: Site, cache: ArticleCache, entity_bodies: Mapping[str, AnnotatedBody]
+                ) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+    """(source file, its links) of every published Markdown body, for the link check."""
+    for article in site.articles:
+        yield article.body.path, cache.bodies[article.slug].links
+    for group in GROUPS:
+        for slug, entity in (site.actors if group == "actors" else site.locations).items():
+            yield entity.body.path, body_links(str(page_path(group, slug)), str(entity_bodies[f"{group}/{slug}"].html))
+
+
+def _drop_stale_scratch(output: Path) -> None:
+    """Remove the scratch folders of builds that were killed (their process is gone)."""
+    for folder in output.parent.glob(f".{output.name}.scratch-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _with_unchanged(files: Iterable[RenderedFile], plan: Plan, output: Path) -> Iterator[RenderedFile]:
+    """The rendered files, then every other file of the site, hard-linked from the previous output."""
+    done: set[str] = set()
+    for item in files:
+        done.add(str(item.path))
+        yield item
+    for path in plan.order:  # pages and feeds; every other file was made again
+        if path not in done:
+            yield RenderedFile(PurePosixPath(path), source=output.joinpath(*PurePosixPath(path).parts), link=True)
+
+
+def _units(plan: Plan) -> int:
+    """Article and entity pages a plan renders (what the progress bar counts)."""
+    return sum(1 for p in plan.dirty if p.count("/") == 2 and p.endswith("/index.html")
+               and p.startswith(("articles/", *GROUPS)))
 
 
 def _body_pages(site: Site, bodies: Mapping[str, AnnotatedBody], entity_bodies: Mapping[str, AnnotatedBody]

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
@@ -319,13 +319,19 @@ def _markdown_files(folder: Path, site_dir: Path, problems: list[Problem]) -> li
     return found
 
 
-def load_content(cfg: SiteConfig) -> tuple[Content, list[Problem]]:
-    """Load every article and registry file under content/; gather all problems."""
+ArticleLoader = Callable[[Path, str], tuple["Article | None", list[Problem]]]
+
+
+def load_content(cfg: SiteConfig, read_article: ArticleLoader | None = None) -> tuple[Content, list[Problem]]:
+    """Load every article and registry file under content/; gather all problems.
+
+    `read_article` replaces `load_article` (the build cache passes one that skips unchanged files).
+    """
     problems: list[Problem] = []
     articles: list[Article] = []
     registry: dict[str, dict[str, Entity]] = {"actors": {}, "locations": {}}
     for path in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems):
-        article, found = load_article(path, f"content/articles/{path.name}")
+        article, found = (read_article or load_article)(path, f"content/articles/{path.name}")
         problems += found
         if article is not None:
             articles.append(article)

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 from pathlib import PurePosixPath
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from text_unidecode import unidecode
 
@@ -189,29 +189,44 @@ def _local_counts(index: MentionIndex) -> dict[str, Counter[str]]:
 
 
 def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
-             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, world: World | None) -> Iterator[Any]:
-    """Every page and feed context of the site, in a fixed order."""
+             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, world: World | None,
+             wanted: Callable[[PurePosixPath], bool] = lambda _: True) -> Iterator[Any]:
+    """Every page and feed context of the site, in a fixed order.
+
+    With `wanted`, only the contexts whose path it accepts (the build renders a share of the pages
+    in each worker, or only the pages that changed); an entity's pages go by its first page's path.
+    """
     articles = list(site.articles)
     by_slug = {a.slug: a for a in articles}
     ranked = sorted(refs(site, index, list(index.articles_of)), key=lambda r: (-r.count, r.entity.name))
     total = max(1, math.ceil(len(articles) / cfg.per_page))
     for number in range(1, total + 1):
         pager = Pager(number, total, PurePosixPath("index.html"))
+        if not wanted(pager.path_of(number)):
+            continue
         yield IndexContext(pager.path_of(number), cfg.title,
                            tuple(articles[(number - 1) * cfg.per_page: number * cfg.per_page]),
                            tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
                            tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
-    local = _local_counts(index)
+    local: dict[str, Counter[str]] | None = None  # reads every sentence: only when an article page is wanted
     for i, article in enumerate(articles):
+        if not wanted(PurePosixPath("articles", article.slug, "index.html")):
+            continue
+        local = _local_counts(index) if local is None else local
         yield _article_context(site, index, article, bodies[article.slug], cfg, local.get(article.slug, Counter()),
                                articles[i - 1] if i > 0 else None,
                                articles[i + 1] if i + 1 < len(articles) else None)
     for group in GROUPS:
-        yield from _lists(site, index, group, world)
+        if wanted(PurePosixPath(group, "index.html")) or wanted(PurePosixPath(group, RANKED_NAME)):
+            yield from (c for c in _lists(site, index, group, world) if wanted(c.path))
         registry = site.actors if group == "actors" else site.locations
         for ref in sorted(refs(site, index, [f"{group}/{s}" for s in registry]), key=lambda r: r.key):
-            yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, world)
+            if wanted(ref.path):
+                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, world)
+            if not wanted(PurePosixPath(ref.key, "feed.xml")):
+                continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
                         [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg)
-    yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
-                site, index, cfg)
+    if wanted(PurePosixPath("feed.xml")):
+        yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
+                    site, index, cfg)

@@ -56,6 +56,34 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+if hasattr(yaml, "CSafeLoader"):
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        """The same loader on libyaml's parser (10-20x faster); used when the text is valid YAML."""
+
+        def construct_yaml_timestamp(self, node: Node) -> Any:
+            try:
+                return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)  # type: ignore[arg-type]
+            except (ValueError, OverflowError) as exc:
+                raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
+                                                        node.start_mark) from None
+
+    _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
+else:  # pragma: no cover - PyYAML without libyaml
+    _FastLoader = _Loader
+
+
+def _fast_parse(text: str) -> tuple[Node | None, Any] | None:
+    """Parse with libyaml; None on any error (the pure-Python loader then words the message)."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
           problems: list[Problem], seen_nodes: set[int] | None = None) -> None:
     seen_nodes = set() if seen_nodes is None else seen_nodes
@@ -87,10 +115,14 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
     path = str(path)
     problems: list[Problem] = []
     loader: _Loader | None = None
+    fast = _fast_parse(text)
     try:
-        loader = _Loader(text)
-        node = loader.get_single_node()  # parsed once: the nodes give lines, then they are built
-        data = loader.construct_document(node) if node is not None else None
+        if fast is not None:
+            node, data = fast
+        else:
+            loader = _Loader(text)
+            node = loader.get_single_node()  # parsed once: the nodes give lines, then they are built
+            data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset

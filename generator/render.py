@@ -38,6 +38,10 @@ class RenderedFile:
     """Content, for generated files."""
     source: Path | None = None
     """File to copy, for theme static files."""
+    move: bool = False
+    """`source` is a scratch file the writer may move into place instead of copying."""
+    link: bool = False
+    """`source` is the same file in the previous output: the writer hard-links it (incremental builds)."""
 
 
 def _date_long(value: dt.date) -> str:
@@ -86,13 +90,13 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 
     def abs_url(target: PurePosixPath | str) -> str:
-        return pretty(join_url(cfg.base_url, PurePosixPath(target)), cfg.pretty_links)
+        return pretty(join_url(cfg.base_url, target), cfg.pretty_links)
 
     @pass_context
     def url(ctx: Any, target: PurePosixPath | str) -> str:
         if ctx["page"].template == "404.html":  # served at any depth: only absolute links work
             return abs_url(target)
-        return pretty(relative_url(PurePosixPath(target), ctx["page"].path), cfg.pretty_links)
+        return pretty(relative_url(target, ctx["page"].path), cfg.pretty_links)
 
     @pass_context
     def root(ctx: Any) -> str:
@@ -119,20 +123,23 @@ def _stylesheet(theme: Theme) -> str:
     return ""
 
 
-def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
-                entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
-                theme: Theme) -> Iterator[RenderedFile]:
-    """Render every page, feed and extra file; yield them one by one, in a fixed order."""
-    env = make_env(theme, cfg)
-    world = load_world()
-    pages: list[tuple[PurePosixPath, dt.date | None]] = []
-    searchable: list[tuple[PurePosixPath, str]] = []
-    for ctx in contexts(site, index, bodies, entity_bodies, cfg, world):
-        html = env.get_template(ctx.template).render(page=ctx)
-        if ctx.path.suffix == ".html":
-            pages.append((ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None))
-            searchable.append((ctx.path, html))
-        yield RenderedFile(ctx.path, html.encode("utf-8"))
+def render_page(env: Environment, ctx: Any) -> RenderedFile:
+    """Render one page or feed context with its template."""
+    return RenderedFile(ctx.path, env.get_template(ctx.template).render(page=ctx).encode("utf-8"))
+
+
+def sitemap_entry(ctx: Any) -> tuple[PurePosixPath, dt.date | None] | None:
+    """What the sitemap lists for a context (None for feeds)."""
+    if ctx.path.suffix != ".html":
+        return None
+    return ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None
+
+
+def render_extras(env: Environment, theme: Theme, site: Site, index: MentionIndex, cfg: SiteConfig,
+                  pages: list[tuple[PurePosixPath, dt.date | None]],
+                  searchable: list[tuple[PurePosixPath, str]]) -> Iterator[RenderedFile]:
+    """Everything but the page contexts: 404, robots, search page, sitemap of `pages`, redirects,
+    .nojekyll, the mentions export, static files and (with `search`) the index of `searchable`."""
     for name, title in (("404.html", "Page not found"), ("robots.txt", "robots.txt"), ("search.html", "Search")):
         plain = PlainContext(PurePosixPath("search", "index.html") if name == "search.html" else PurePosixPath(name),
                              title, name)
@@ -152,4 +159,23 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
             yield RenderedFile(path, data)
 
 
-__all__ = ["RenderedFile", "make_env", "render_site", "contexts", "TemplateError"]
+def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
+                entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
+                theme: Theme) -> Iterator[RenderedFile]:
+    """Render every page, feed and extra file; yield them one by one, in a fixed order."""
+    env = make_env(theme, cfg)
+    world = load_world()
+    pages: list[tuple[PurePosixPath, dt.date | None]] = []
+    searchable: list[tuple[PurePosixPath, str]] = []
+    for ctx in contexts(site, index, bodies, entity_bodies, cfg, world):
+        file = render_page(env, ctx)
+        entry = sitemap_entry(ctx)
+        if entry is not None:
+            pages.append(entry)
+            searchable.append((ctx.path, (file.data or b"").decode("utf-8")))
+        yield file
+    yield from render_extras(env, theme, site, index, cfg, pages, searchable)
+
+
+__all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "sitemap_entry", "contexts",
+           "TemplateError"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import unicodedata
 from posixpath import normpath, relpath
@@ -47,11 +48,22 @@ def check_slug(text: str) -> Slug:
     return Slug(text)
 
 
-def relative_url(target: PurePosixPath, page: PurePosixPath) -> str:
+def relative_url(target: PurePosixPath | str, page: PurePosixPath | str) -> str:
     """Link from the file `page` to the file `target`, both site-root relative paths."""
-    start = str(page.parent) if str(page.parent) != "." else "."
-    rel = relpath(str(target), start)
-    return rel
+    target, page = str(target), str(page)
+    if ".." in target or ".." in page or "//" in target or "//" in page or "./" in target or "./" in page:
+        start = posixpath.dirname(page) or "."
+        return relpath(target, start)
+    # the common case, called for every link of every page: plain string work, same result as relpath
+    up = page.split("/")[:-1]
+    down = target.strip("/").split("/") if target not in ("", ".") else []
+    common = 0
+    for a, b in zip(up, down):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(up) - common) + down[common:]
+    return "/".join(parts) or "."
 
 
 def pretty(url: str, pretty_links: bool) -> str:
@@ -62,7 +74,7 @@ def pretty(url: str, pretty_links: bool) -> str:
     return url
 
 
-def join_url(base: str, path: PurePosixPath) -> str:
+def join_url(base: str, path: PurePosixPath | str) -> str:
     """Absolute URL of a site path under `base_url`."""
     return base.rstrip("/") + "/" + normpath(str(path)).lstrip("/")
 

@@ -166,6 +166,23 @@ def _target(root: Path, rel: PurePosixPath) -> Path:
     return root.joinpath(*parts)
 
 
+def _move(source: Path, path: Path) -> None:
+    """Take over a scratch file rendered by a worker (a rename on the same file system)."""
+    try:
+        os.rename(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
+        os.unlink(source)
+
+
+def _link(source: Path, path: Path) -> None:
+    """Stage an unchanged file of the previous output as a hard link (a copy across file systems)."""
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
+
+
 def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
     written: list[str] = []
     seen: set[PurePosixPath] = set()
@@ -178,7 +195,11 @@ def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if item.source is not None:
+        if item.source is not None and item.move:
+            _move(item.source, path)
+        elif item.source is not None and item.link:
+            _link(item.source, path)
+        elif item.source is not None:
             shutil.copyfile(item.source, path)
         else:
             with open(path, "xb") as handle:
@@ -192,6 +213,11 @@ def _manifest(files: Iterable[str]) -> str:
     # manifest the one file besides pagefind/ that differs (SPEC §6: byte-identical output).
     ours = sorted(f for f in files if f.split("/", 1)[0] not in KEPT_DIRS)
     return json.dumps({"generator": "newsgloss", "files": ours}, indent=0) + "\n"
+
+
+def manifest_text(files: Iterable[str]) -> str:
+    """The manifest newsgloss leaves in every output folder (incremental builds rewrite it too)."""
+    return _manifest(files)
 
 
 def _cannot_write(exc: OSError, output: Path) -> OutputError:

@@ -297,7 +297,7 @@ def test_sidecar_with_a_script_source_url_is_refused(site_dir: Path) -> None:
 def test_an_os_error_is_one_line_not_a_traceback(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    def broken(cfg: object) -> object:
+    def broken(cfg: object, *args: object) -> object:  # (the build cache passes its own file reader)
         raise OSError(errno.EIO, os.strerror(errno.EIO), str(site_dir / "content"))
 
     monkeypatch.setattr("generator.build.load_content", broken)
@@ -311,6 +311,7 @@ def test_ctrl_c_is_one_line_and_exit_130(site_dir: Path, monkeypatch: pytest.Mon
         raise KeyboardInterrupt
 
     monkeypatch.setattr("generator.build.render_site", interrupted)
+    monkeypatch.setattr("generator.build.render_files", interrupted)  # the parallel renderer (search: false)
     result = CliRunner().invoke(main, ["build", "--site", str(site_dir)])
     assert result.exit_code == 130
     assert result.output.strip() == "newsgloss: interrupted; the previous output/ was left as it was"

@@ -1,0 +1,326 @@
+"""The build cache in the git-ignored `.newsgloss/` folder: input fingerprint -> last build's record.
+
+A build whose inputs (site.yaml, content/, seeds/, themes/, the generator's own code and the
+effective configuration) are unchanged since the last successful build, and whose output folder
+is still the one that build wrote, has nothing to do. A cache that is missing, corrupt or written
+by another version is ignored: the build then simply does all the work.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.config import SiteConfig
+
+CACHE_DIR = ".newsgloss"
+FORMAT = 1
+"""Bumped whenever what the cache holds changes shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What the last successful build saw and left behind."""
+
+    fingerprint: str
+    """Digest of every input's path, size and modification time, and of the configuration."""
+    output: tuple[int, int, int, int]
+    """(device, inode, size, mtime_ns) of the output's manifest file right after the build."""
+    report: Any
+    """The BuildReport it returned (its problems are shown again by a build with nothing to do)."""
+
+
+RACY = "racy:"
+RACY_NS = 3_000_000_000
+"""Files changed this recently may change again within the file system's timestamp granularity."""
+
+
+def _scan(root: Path, digest: Any, newest: list[int], skip_hidden: bool = True) -> None:
+    """Feed every file under `root` (path, size, mtime, inode) into `digest`, in a fixed order."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        digest.update(f"-{root}\n".encode())
+        return
+    for entry in entries:
+        if entry.name == "__pycache__" or (skip_hidden and entry.name.startswith(".")):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            digest.update(f"d {entry.name}\n".encode())
+            _scan(Path(entry.path), digest, newest, skip_hidden)
+        else:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            digest.update(f"f {entry.name} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+            newest[0] = max(newest[0], st.st_mtime_ns)
+
+
+def code_dirs() -> tuple[Path, ...]:
+    """The generator's own code and bundled theme: a change there must rebuild everything."""
+    from generator.theme import bundled_theme_dir
+
+    return Path(__file__).resolve().parent, bundled_theme_dir()
+
+
+def fingerprint(cfg: SiteConfig) -> str:
+    """Digest of all inputs of a build, from file metadata only (no file is read).
+
+    As git does with its index, a file modified in the last few seconds is "racy": a second edit
+    within the same timestamp tick could keep size and mtime, so such a fingerprint is marked
+    (it starts with RACY) and never matches: the next build does the work instead of trusting it.
+    """
+    digest = hashlib.blake2b(digest_size=20)
+    newest = [0]
+    digest.update(f"{FORMAT} {__version__} {cfg!r}\n".encode())
+    for name in ("site.yaml",):
+        path = cfg.site_dir / name
+        try:
+            st = path.stat()
+            digest.update(f"{name} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+            newest[0] = max(newest[0], st.st_mtime_ns)
+        except OSError:
+            digest.update(f"-{name}\n".encode())
+    for folder in (cfg.content_dir, cfg.seeds_dir, cfg.site_dir / "themes", *code_dirs()):
+        digest.update(f"# {folder.name}\n".encode())
+        _scan(folder, digest, newest)
+    if time.time_ns() - newest[0] < RACY_NS:
+        return RACY + digest.hexdigest()
+    return digest.hexdigest()
+
+
+def output_stamp(output: Path) -> tuple[int, int, int, int] | None:
+    """Identity of a built output folder: its manifest file's device, inode, size and mtime."""
+    from generator.writer import MANIFEST
+
+    try:
+        st = (output / MANIFEST).stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _path(cfg: SiteConfig) -> Path:
+    return cfg.site_dir / CACHE_DIR / "build.pickle"
+
+
+def load_record(cfg: SiteConfig) -> BuildRecord | None:
+    """The last build's record, or None when absent, unreadable or from another version."""
+    try:
+        with open(_path(cfg), "rb") as handle:
+            header = pickle.load(handle)
+            if header != (FORMAT, __version__):
+                return None
+            record = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any damage means "no cache"
+        return None
+    return record if isinstance(record, BuildRecord) else None
+
+
+def save_record(cfg: SiteConfig, record: BuildRecord) -> None:
+    """Write the record atomically (a crash leaves the old one or none, never half of one)."""
+    path = _path(cfg)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((FORMAT, __version__), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only site folder still builds; it just never skips work
+
+
+def unchanged(cfg: SiteConfig, record: BuildRecord | None, print_: str) -> bool:
+    """True when the inputs and the output are exactly as the recorded build left them."""
+    return (record is not None and not print_.startswith(RACY) and record.fingerprint == print_
+            and output_stamp(cfg.output_dir) == record.output)
+
+
+def settled(cfg: SiteConfig, before: str) -> str | None:
+    """The fingerprint to record after a build that started with `before`, or None to record none.
+
+    A racy start is checked again now: if nothing changed meanwhile and nothing is racy any more,
+    the inputs the build read are the ones on disk.
+    """
+    if not before.startswith(RACY):
+        return before
+    after = fingerprint(cfg)
+    return after if after == before[len(RACY):] else None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """An article file as the last build read it."""
+
+    stat: tuple[int, int, int]
+    """(size, mtime_ns, inode): when these match, the file is not read again."""
+    sha: str
+    """Digest of its bytes."""
+    article: Any
+    """The Article loaded from it (None when it had errors)."""
+    problems: tuple[Any, ...]
+    """Problems found loading it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedBody:
+    """An annotated article body: its mentions in memory, its HTML in the body pack."""
+
+    sha: str
+    """Digest of the article file it was made from."""
+    mentions: bytes
+    """The ArticleMentions found in it, pickled (unpickled only for the entity pages rendered)."""
+    keys: tuple[str, ...]
+    """Its entity keys (front matter, then links)."""
+    counts: tuple[tuple[str, int], ...]
+    """Entity key -> times named in it, in order of first mention."""
+    span: tuple[int, int]
+    """(offset, length) of the pickled AnnotatedBody in the pack."""
+    linked: tuple[str, ...] = ()
+    """Entity keys linked in the body (for the drift check, without reading the pack)."""
+    problems: tuple[Any, ...] = ()
+    """Problems annotation found (shown again on every build until fixed)."""
+    drift: tuple[Any, ...] = ()
+    """Warnings where its front matter and body links disagree."""
+    quoted: tuple[str, ...] = ()
+    """Entity keys of the actors quoted in it."""
+    links: tuple[tuple[str, str], ...] = ()
+    """(link, target) of its relative links (linkcheck.body_links), checked against every build."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteState:
+    """What an incremental build needs from the last one (`.newsgloss/state.pickle`)."""
+
+    key: str
+    """Digest of everything every page shares: code, theme, configuration, entity registry."""
+    files: dict[str, CachedFile]
+    """Article path (`content/articles/x.md`) -> the file as last read."""
+    bodies: dict[str, CachedBody]
+    """Article slug -> its annotated body."""
+    pack: str
+    """File name of the body pack (in `.newsgloss/`)."""
+    pages: dict[str, str]
+    """Output path -> digest of what it shows (deps.page_digests)."""
+    listing: tuple[str, ...]
+    """Every file of the output, sorted."""
+
+
+def _fast_pickling(*classes: type) -> None:
+    """Pickle frozen dataclasses as (class, field values): ~5x faster both ways than the default
+    (which calls dataclasses.fields() for every object), for the state file and worker results."""
+    for cls in classes:
+        if not all(f.init for f in dataclasses.fields(cls)):
+            continue  # cannot be rebuilt from its constructor: keep the default
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        copyreg.pickle(cls, lambda obj, names=names: (type(obj), tuple(getattr(obj, n) for n in names)))
+
+
+def load_state(cfg: SiteConfig) -> SiteState | None:
+    """The last build's state, or None when absent, damaged or from another version."""
+    try:
+        with open(cfg.site_dir / CACHE_DIR / "state.pickle", "rb") as handle:
+            if pickle.load(handle) != (FORMAT, __version__):
+                return None
+            state = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any damage means "no cache"
+        return None
+    if not isinstance(state, SiteState) or not (cfg.site_dir / CACHE_DIR / state.pack).is_file():
+        return None
+    return state
+
+
+def save_state(cfg: SiteConfig, state: SiteState) -> None:
+    """Replace the state file atomically, then drop body packs it no longer names."""
+    folder = cfg.site_dir / CACHE_DIR
+    tmp = folder / f".state.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as handle:
+            pickle.dump((FORMAT, __version__), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / "state.pickle")
+        for old in folder.glob("bodies-*.pack"):
+            if old.name != state.pack:
+                old.unlink()
+    except OSError:
+        pass
+
+
+class BodyPack:
+    """Append-only file of pickled AnnotatedBodies; read back one at a time, by (offset, length).
+
+    Readers use `os.pread`, so forked workers can share the open file.
+    """
+
+    def __init__(self, path: Path, fresh: bool) -> None:
+        self._made_folder = not path.parent.is_dir()
+        path.parent.mkdir(exist_ok=True)
+        self._made_file = fresh or not path.exists()
+        self.path = path
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if fresh else 0), 0o644)
+        self._start = self._end = os.fstat(self._fd).st_size
+
+    def discard(self) -> None:
+        """Undo this build's additions (a failed build leaves the cache as it found it)."""
+        try:
+            if self._made_file:
+                self.path.unlink(missing_ok=True)
+                if self._made_folder:
+                    self.path.parent.rmdir()
+            else:
+                os.ftruncate(self._fd, self._start)
+        except OSError:
+            pass
+
+    def add(self, body: Any) -> tuple[int, int]:
+        data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._end
+        os.pwrite(self._fd, data, offset)
+        self._end += len(data)
+        return offset, len(data)
+
+    def get(self, span: tuple[int, int]) -> Any:
+        return pickle.loads(os.pread(self._fd, span[1], span[0]))
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def new_pack_name() -> str:
+    """A fresh body pack name (a full build starts a new pack; the old one goes with the old state)."""
+    return f"bodies-{time.time_ns()}-{os.getpid()}.pack"
+
+
+def file_stat(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def sha_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _register() -> None:
+    from generator.content import Article, Entity, MarkdownSource
+    from generator.errors import Problem
+    from generator.markdown import AnnotatedBody, Paragraph
+    from generator.model import ArticleMention, ArticleMentions
+
+    _fast_pickling(Article, Entity, MarkdownSource, Problem, AnnotatedBody, Paragraph, ArticleMention,
+                   ArticleMentions, CachedFile, CachedBody, SiteState, BuildRecord)
+
+
+_register()

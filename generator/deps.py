@@ -1,0 +1,114 @@
+"""The dependency map: Site + mention index + article digests -> a digest per output page.
+
+A page whose digest is the same as in the last build would render to the same bytes, so an
+incremental build renders only the pages whose digest changed. Each digest names everything
+`render.contexts` puts into that page: its articles (by content digest, which covers body,
+front matter and mentions), the neighbours an article page links, and the numbers of every
+entity it shows. Whatever the whole site shares (code, theme, configuration, entity registry)
+is not in these digests: a change there makes a full build (see `cache.py`).
+Keep this in step with `render.contexts`; tests/test_incremental.py compares against clean builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import PurePosixPath
+from typing import Iterable, Mapping
+
+from generator.config import SiteConfig
+from generator.model import GROUPS, MentionIndex, Site
+from generator.contexts import HOME_ENTITIES, RANKED_NAME
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def page_digests(site: Site, index: MentionIndex, article_digest: Mapping[str, str],
+                 cfg: SiteConfig) -> dict[str, str]:
+    """Output path -> digest of what the page shows, for every page and feed `contexts` yields."""
+    articles = site.articles
+    ref = {key: f"{key}:{index.counts.get(key, 0)}:{len(slugs)}" for key, slugs in index.articles_of.items()}
+    ref_of = {slug: [ref[k] for k in keys if k in ref] for slug, keys in index.entities_of.items()}
+    art = {a.slug: f"{a.slug}:{article_digest[a.slug]}" for a in articles}
+    pages: dict[str, str] = {}
+    places = _place_index(site)
+    _home(pages, site, index, ref, art, cfg)
+    for i, article in enumerate(articles):
+        near = [art[articles[j].slug] for j in (i - 1, i + 1) if 0 <= j < len(articles)]
+        pages[f"articles/{article.slug}/index.html"] = _digest([art[article.slug], *near, *ref_of[article.slug]])
+    for group in GROUPS:
+        registry = site.actors if group == "actors" else site.locations
+        keys = sorted(f"{group}/{slug}" for slug in registry)
+        pages[f"{group}/index.html"] = pages[f"{group}/{RANKED_NAME}"] = _digest(ref.get(k, k) for k in keys)
+        for key in keys:
+            _entity(pages, key, index, ref, art, ref_of, cfg, _places(site, key, places))
+    pages["feed.xml"] = _digest(_entries([a.slug for a in articles[: cfg.feed_entries]], art, ref_of))
+    return pages
+
+
+def _home(pages: dict[str, str], site: Site, index: MentionIndex, ref: Mapping[str, str],
+          art: Mapping[str, str], cfg: SiteConfig) -> None:
+    top = sorted(index.articles_of, key=lambda k: (-index.counts.get(k, 0), site.entity(k).name  # type: ignore[union-attr]
+                                                   if site.entity(k) else ""))
+    actors = [ref[k] for k in top if k.startswith("actors/")][:HOME_ENTITIES]
+    places = [ref[k] for k in top if k.startswith("locations/")][:HOME_ENTITIES]
+    total = max(1, math.ceil(len(site.articles) / cfg.per_page))
+    for number in range(1, total + 1):
+        chunk = site.articles[(number - 1) * cfg.per_page: number * cfg.per_page]
+        path = "index.html" if number == 1 else f"page/{number}/index.html"
+        pages[path] = _digest([str(total), *(art[a.slug] for a in chunk), *actors, *places])
+
+
+def _place_index(site: Site) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(country name -> its places' keys, name or alias -> keys of countries so named), made once."""
+    inside: dict[str, list[str]] = {}
+    countries: dict[str, list[str]] = {}
+    for slug, place in sorted(site.locations.items()):
+        if place.country:
+            inside.setdefault(place.country, []).append(f"locations/{slug}")
+        if place.place_type == "country":
+            for name in (place.name, *place.aliases):
+                countries.setdefault(name, []).append(f"locations/{slug}")
+    return inside, countries
+
+
+def _places(site: Site, key: str, index: tuple[dict[str, list[str]], dict[str, list[str]]]) -> list[str]:
+    """The other places a place's page shows: its country, or (a country) the places in it."""
+    group, _, slug = key.partition("/")
+    e = site.locations.get(slug) if group == "locations" else None
+    if e is None:
+        return []
+    inside, countries = index
+    found = set(countries.get(e.country, ())) if e.country else set()
+    if e.place_type == "country":
+        for name in (e.name, *e.aliases):
+            found.update(inside.get(name, ()))
+    found.discard(key)
+    return sorted(found)
+
+
+def _entity(pages: dict[str, str], key: str, index: MentionIndex, ref: Mapping[str, str],
+            art: Mapping[str, str], ref_of: Mapping[str, list[str]], cfg: SiteConfig, places: list[str]) -> None:
+    slugs = index.articles_of.get(key, ())
+    co: set[str] = set()
+    for slug in slugs:
+        co.update(ref_of[slug])
+    digest = _digest([ref.get(key, key), *(art[s] for s in slugs), *sorted(co), *(ref.get(k, k) for k in places)])
+    total = max(1, math.ceil(len(slugs) / cfg.per_page))
+    first = PurePosixPath(key, "index.html")
+    for number in range(1, total + 1):
+        path = first if number == 1 else first.parent / "page" / str(number) / "index.html"
+        pages[str(path)] = digest
+    pages[f"{key}/feed.xml"] = _digest(_entries(list(slugs[: cfg.feed_entries]), art, ref_of))
+
+
+def _entries(slugs: list[str], art: Mapping[str, str], ref_of: Mapping[str, list[str]]) -> list[str]:
+    return [part for slug in slugs for part in (art[slug], *ref_of[slug])]
+
+
+def sitemap_pages(site: Site, pages: Mapping[str, str]) -> list[tuple[PurePosixPath, object]]:
+    """The sitemap's (path, date) list in `contexts` order, from the page digests' keys."""
+    dates = {f"articles/{a.slug}/index.html": a.date for a in site.articles}
+    return [(PurePosixPath(p), dates.get(p)) for p in pages if p.endswith(".html")]

@@ -1,0 +1,215 @@
+"""Incremental builds: reuse what the last build read and annotated, render only pages that changed.
+
+- `ArticleCache` reads an article file only when its size, mtime or inode changed (and re-uses
+  its annotation when the bytes are the same), keyed by a digest of the file;
+- `site_key` digests what every page shares; when it differs from the last build's, everything
+  is annotated and rendered again;
+- `LazyBodies` serves annotated bodies from the body pack, so the HTML of 10,000 articles never
+  sits in memory (nor in every worker process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _scan, code_dirs,
+                             file_stat, new_pack_name, sha_of)
+from generator.config import SiteConfig
+from generator.content import Article, load_article
+from generator.errors import Problem
+from generator.markdown import AnnotatedBody
+from generator.model import ArticleMention, ArticleMentions, MentionIndex, Site
+from generator.theme import Theme
+
+
+def site_key(cfg: SiteConfig, site: Site, theme: Theme) -> str:
+    """Digest of what all pages share: configuration, code, theme files and the entity registry."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr(cfg).encode())
+    newest = [0]
+    for folder in (*code_dirs(), *theme.template_dirs, *theme.static_dirs):
+        digest.update(f"# {folder}\n".encode())
+        _scan(folder, digest, newest)
+    for registry in (site.actors, site.locations):
+        for slug in sorted(registry):
+            digest.update(repr(registry[slug]).encode())
+    return digest.hexdigest()
+
+
+class ArticleCache:
+    """Article files and annotated bodies from the last build, and what this build adds.
+
+    Mutable by design: it is the one object that collects what a build learns for the next one.
+    """
+
+    def __init__(self, cfg: SiteConfig, state: SiteState | None, patchable: bool = True) -> None:
+        if state is not None and not patchable:  # output/ is not the one it describes: no page digests
+            state = SiteState(state.key, state.files, state.bodies, state.pack, {}, ())
+        self.state = state
+        self.site_dir: Path | None = cfg.site_dir
+        self.files: dict[str, CachedFile] = {}
+        self.sha: dict[str, str] = {}
+        """Shown path -> digest of the bytes read in this build."""
+        self.bodies: dict[str, CachedBody] = {}
+        self.key = ""
+        fresh = state is None
+        self._replaced: list[BodyPack] = []
+        self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (new_pack_name() if fresh else state.pack), fresh)
+
+    def read(self, path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
+        """content.load_article, skipping files whose size, mtime and inode are as last read."""
+        old = self.state.files.get(shown) if self.state else None
+        try:
+            stat = file_stat(path)
+        except OSError:
+            return load_article(path, shown)
+        if old is not None and old.stat == stat:
+            self.files[shown] = old
+            self.sha[shown] = old.sha
+            return old.article, list(old.problems)
+        try:
+            sha = sha_of(path.read_bytes())
+        except OSError:
+            return load_article(path, shown)
+        if old is not None and old.sha == sha:
+            entry = CachedFile(stat, sha, old.article, old.problems)
+        else:
+            article, problems = load_article(path, shown)
+            entry = CachedFile(stat, sha, article, tuple(problems))
+        self.files[shown] = entry
+        self.sha[shown] = sha
+        return entry.article, list(entry.problems)
+
+    def reuse(self, key: str) -> None:
+        """Set this build's site key; cached bodies count only when the last build had the same."""
+        self.key = key
+        if self.state is not None and self.state.key != key:
+            self._replaced.append(self.pack)
+            self.pack = BodyPack(self.pack.path.with_name(new_pack_name()), True)
+            self.state = SiteState(self.state.key, self.state.files, {}, self.pack.path.name,
+                                   self.state.pages, self.state.listing)
+
+    def with_text(self, article: Article) -> Article:
+        """The article with its Markdown (the state keeps articles without it): read again if needed."""
+        if article.body.text or self.site_dir is None:
+            return article
+        full, _ = load_article(self.site_dir / article.body.path, article.body.path)
+        return full if full is not None and full.slug == article.slug else article
+
+    def cached(self, article: Article) -> CachedBody | None:
+        """The article's body from the last build, if its file and the site key are unchanged."""
+        if self.state is None:
+            return None
+        entry = self.state.bodies.get(article.slug)
+        sha = self.sha.get(article.body.path)
+        if entry is None or sha is None or entry.sha != sha:
+            return None
+        self.bodies[article.slug] = entry
+        return entry
+
+    def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions,
+            drift: list[Problem], links: tuple[tuple[str, str], ...] = ()) -> None:
+        """Store a freshly annotated body."""
+        sha = self.sha.get(article.body.path, "")
+        counts: dict[str, int] = {}
+        for mention in mentions.mentions:
+            counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
+        blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
+        self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
+                                               self.pack.add(body), body.linked, body.problems, tuple(drift),
+                                               tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links)
+
+    def article_sha(self, article: Article) -> str:
+        return self.sha.get(article.body.path, "")
+
+    def close(self, failed: bool = False) -> None:
+        """Release the body pack; after a failed build, first take back what it added."""
+        for pack in (self.pack, *self._replaced):
+            if failed:
+                pack.discard()
+            pack.close()
+
+    def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
+        """What the next build will start from (articles without their Markdown: it is annotated)."""
+        files = {path: replace(entry, article=_without_text(entry.article)) for path, entry in self.files.items()}
+        return SiteState(self.key, files, self.bodies, self.pack.path.name, pages, listing)
+
+
+def _without_text(article: Article | None) -> Article | None:
+    if article is None or not article.body.text:
+        return article
+    return replace(article, body=replace(article.body, text=""))
+
+
+def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
+    """model.merge_mentions from the cache: numbers at once, sentences unpickled when a page asks."""
+    entities_of: dict[str, tuple[str, ...]] = {}
+    articles_of: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    with_mentions: dict[str, list[str]] = {}
+    with_quotes: dict[str, list[str]] = {}
+    for article in site.articles:
+        entry = bodies[article.slug]
+        entities_of[article.slug] = entry.keys
+        for key, n in entry.counts:
+            counts[key] = counts.get(key, 0) + n
+            with_mentions.setdefault(key, []).append(article.slug)
+        for key in entry.quoted:
+            with_quotes.setdefault(key, []).append(article.slug)
+        for key in entry.keys:
+            articles_of.setdefault(key, []).append(article.slug)
+    records: dict[str, ArticleMentions] = {}
+    return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
+                        LazyMentions(bodies, with_mentions, records, "mentions"), counts,
+                        LazyMentions(bodies, with_quotes, records, "quotes"))
+
+
+class LazyMentions(Mapping[str, tuple[Any, ...]]):
+    """Entity key -> its sentences (or quotes), newest article first, unpickled from the cache on use."""
+
+    def __init__(self, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]],
+                 records: dict[str, ArticleMentions], field: str) -> None:
+        self._bodies = bodies
+        self._articles = articles
+        self._records = records
+        self._field = field
+
+    def _record(self, slug: str) -> ArticleMentions:
+        record = self._records.get(slug)
+        if record is None:
+            record = self._records[slug] = pickle.loads(self._bodies[slug].mentions)
+        return record
+
+    def __getitem__(self, key: str) -> tuple[Any, ...]:
+        return tuple(m for slug in self._articles[key] for m in getattr(self._record(slug), self._field)
+                     if m.entity == key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+
+
+class LazyBodies(Mapping[str, AnnotatedBody]):
+    """Article slug -> AnnotatedBody, read from the body pack on each use."""
+
+    def __init__(self, pack: BodyPack, entries: Mapping[str, CachedBody]) -> None:
+        self._pack = pack
+        self._entries = entries
+
+    def __getitem__(self, slug: str) -> AnnotatedBody:
+        body: AnnotatedBody = self._pack.get(self._entries[slug].span)
+        return body
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+

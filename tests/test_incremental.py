@@ -1,0 +1,197 @@
+"""Incremental builds (issue #6): whatever was edited, the result is byte-identical to a clean build.
+
+Each test edits a small but paginated site (per_page 4, 3-entry feeds), rebuilds with the cache
+of the previous build, and compares the output with a clean build of the same inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import SITES, copy_site
+from generator.build import build
+from generator.config import load_config
+
+PAST = time.time() - 3600
+PEOPLE = ("maria-lopez", "port-authority")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _inodes(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _age(site: Path) -> None:
+    """Make every input look edited an hour ago (so nothing is "racy": see cache.fingerprint)."""
+    for path in site.rglob("*"):
+        if ".newsgloss" not in path.parts and "output" not in path.parts:
+            os.utime(path, (PAST, PAST))
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """The minimal site plus 18 generated articles, paginated, short feeds, no search index (not
+    byte-identical by design, and with it on every page is rendered again anyway)."""
+    site = copy_site(SITES / "minimal", tmp_path / "archive")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8")
+                                    + "per_page: 4\nfeed_entries: 3\nsearch: false\n", encoding="utf-8")
+    for i in range(18):
+        who = PEOPLE[i % 2]
+        name = "María López" if who == "maria-lopez" else "Port Authority"
+        (site / "content" / "articles" / f"report-{i:02d}.md").write_text(
+            f"---\ntitle: Harbour report {i}\nslug: report-{i:02d}\ndate: 2024-04-{i + 1:02d}\n"
+            f"actors: [{who}]\nlocations: [valparaiso]\nsummary: Report number {i}.\n---\n"
+            f"[{name}](actor:{who}) spoke in [Valparaíso](location:valparaiso) on day {i}.\n\n"
+            f"Later {name} said the harbour was calm.\n", encoding="utf-8")
+    _age(site)
+    build(load_config(site))
+    return site
+
+
+def _clean_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    clean = copy_site(site, tmp_path / f"clean-{time.monotonic_ns()}")
+    build(load_config(clean))
+    return _tree(clean / "output")
+
+
+def _edit(path: Path, pattern: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, new, text, count=1, flags=re.M)
+    assert changed != text, pattern
+    path.write_text(changed, encoding="utf-8")
+
+
+ARTICLES = "content/articles"
+EDITS: dict[str, Callable[[Path], None]] = {
+    "body sentence": lambda s: _edit(s / ARTICLES / "report-07.md", r"said the harbour was calm",
+                                     "said the harbour was busy again"),
+    "title": lambda s: _edit(s / ARTICLES / "report-07.md", r"^title: .*$", "title: A new headline"),
+    "date (moves it to the top)": lambda s: _edit(s / ARTICLES / "report-03.md", r"^date: .*$", "date: 2024-06-30"),
+    "entity added": lambda s: _edit(s / ARTICLES / "report-04.md", r"^actors: \[maria-lopez\]",
+                                    "actors: [maria-lopez, port-authority]"),
+    "article added": lambda s: (s / ARTICLES / "new.md").write_text(
+        "---\ntitle: Brand new\nslug: brand-new\ndate: 2024-05-05\nactors: [port-authority]\n"
+        "summary: New.\n---\nThe [Port Authority](actor:port-authority) spoke.\n", encoding="utf-8"),
+    "article deleted": lambda s: (s / ARTICLES / "report-10.md").unlink(),
+    "entity summary": lambda s: _edit(s / "content/actors/maria-lopez.md", r"^summary: .*$",
+                                      "summary: Harbour master since 2019."),
+    "template": lambda s: (s / "themes/default/templates").mkdir(parents=True) or shutil.copy(
+        Path(__file__).resolve().parents[1] / "themes/default/templates/robots.txt",
+        s / "themes/default/templates/robots.txt") or _edit(
+        s / "themes/default/templates/robots.txt", r"\A", "# edited\n"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_incremental_build_is_byte_identical_to_a_clean_build(archive: Path, tmp_path: Path, edit: str) -> None:
+    EDITS[edit](archive)
+    build(load_config(archive))
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+
+
+def test_editing_one_article_rerenders_it_and_its_entity_pages_only(archive: Path) -> None:
+    before = _inodes(archive / "output")
+    EDITS["body sentence"](archive)
+    build(load_config(archive))
+    after = _inodes(archive / "output")
+    changed = {path for path in after if after[path] != before.get(path)}
+    page = (archive / "output/articles/report-07/index.html").read_text(encoding="utf-8")
+    assert "busy again" in page
+    entity_pages = sorted((archive / "output/actors/port-authority").rglob("index.html"))
+    assert len(entity_pages) > 1  # paginated: the sentence is quoted on one of its pages
+    assert any("busy again" in p.read_text(encoding="utf-8") for p in entity_pages)
+    assert "articles/report-07/index.html" in changed
+    assert {"actors/port-authority/index.html", "actors/port-authority/page/2/index.html",
+            "locations/valparaiso/index.html"} <= changed
+    # an article on the other side of the archive, and the other actor, were left alone
+    assert "articles/report-16/index.html" not in changed
+    assert "actors/maria-lopez/index.html" not in changed
+
+
+def test_deleting_an_article_removes_its_pages(archive: Path) -> None:
+    assert (archive / "output/articles/report-10").is_dir()
+    EDITS["article deleted"](archive)
+    build(load_config(archive))
+    assert not (archive / "output/articles/report-10").exists()
+    assert "report-10" not in (archive / "output/sitemap.xml").read_text(encoding="utf-8")
+    assert "report-10" not in (archive / "output/actors/port-authority/index.html").read_text(encoding="utf-8")
+
+
+def test_no_op_build_does_not_touch_output(archive: Path) -> None:
+    build(load_config(archive))  # records a fingerprint now that nothing is recent
+    before = _inodes(archive / "output")
+    report = build(load_config(archive))
+    assert _inodes(archive / "output") == before
+    assert report.articles == 20 and report.files == len(before) - 1  # all but the manifest
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other version", "empty", "pack missing"])
+def test_a_damaged_or_foreign_cache_is_ignored(archive: Path, tmp_path: Path, damage: str) -> None:
+    cache = archive / ".newsgloss"
+    for name in ("state.pickle", "build.pickle"):
+        path = cache / name
+        if damage == "garbage":
+            path.write_bytes(b"\x80\x05not a pickle at all")
+        elif damage == "other version":
+            path.write_bytes(pickle.dumps((999, "0.0.0")) + path.read_bytes()[40:])
+        elif damage == "empty":
+            path.write_bytes(b"")
+    if damage == "pack missing":
+        for pack in cache.glob("bodies-*.pack"):
+            pack.unlink()
+    EDITS["body sentence"](archive)
+    build(load_config(archive))
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+
+
+def test_output_changed_behind_our_back_means_a_full_build(archive: Path, tmp_path: Path) -> None:
+    shutil.rmtree(archive / "output")
+    build(load_config(archive))
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+
+
+def test_a_failed_incremental_build_leaves_output_untouched(archive: Path) -> None:
+    from generator.errors import ContentError
+
+    before = _tree(archive / "output")
+    EDITS["body sentence"](archive)
+    (archive / ARTICLES / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        build(load_config(archive))
+    assert _tree(archive / "output") == before
+
+
+def test_parallel_cached_build_equals_the_one_process_reference_renderer(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers, the body pack and deps' sitemap give exactly what render_site gives."""
+    from generator import parallel
+    from generator.build import prepare
+    from generator.render import render_site
+    from generator.theme import load_theme
+    from generator.writer import MANIFEST
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "2")
+    site = copy_site(archive, tmp_path / "parallel")
+    cfg = load_config(site)
+    build(cfg)
+    built = _tree(site / "output")
+    built.pop(MANIFEST)
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "1")
+    parts = prepare(cfg, import_new=False)
+    theme, _ = load_theme(cfg.site_dir, cfg.theme)
+    reference = {str(f.path): f.data if f.source is None else f.source.read_bytes()
+                 for f in render_site(*parts[:4], cfg, theme)}
+    assert built == reference

@@ -84,6 +84,11 @@ def _fast_parse(text: str) -> tuple[Node | None, Any] | None:
         loader.dispose()
 
 
+def _line_of(text: str, mark: Any) -> int:
+    """1-based line of a YAML mark, counting only \\n: YAML also breaks lines at U+0085, U+2028, U+2029."""
+    return text.count("\n", 0, max(mark.index, 0)) + 1
+
+
 def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
           problems: list[Problem], seen_nodes: set[int] | None = None) -> None:
     seen_nodes = set() if seen_nodes is None else seen_nodes
@@ -94,7 +99,7 @@ def _walk(node: Node, prefix: str, offset: int, doc: dict[str, Any], path: str,
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            line = key_node.start_mark.line + 1 + offset
+            line = _line_of(doc["text"], key_node.start_mark) + offset
             if key in seen:
                 problems.append(problem(path, line, f"duplicate key {key!r} (first on line {seen[key]})"))
             seen[key] = line
@@ -125,7 +130,7 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
             data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
+        line = (_line_of(text, mark) if mark else 1) + line_offset
         reason = exc.problem or exc.context or "invalid YAML"
         return None, [problem(path, line, f"invalid YAML: {reason}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
@@ -143,7 +148,7 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> tuple[YamlDo
         data = {}
     if not isinstance(data, dict):
         return None, [problem(path, 1 + line_offset, "expected a mapping of `key: value` lines")]
-    info: dict[str, Any] = {"lines": {}, "raw": {}}
+    info: dict[str, Any] = {"lines": {}, "raw": {}, "text": text}
     if node is not None:
         _walk(node, "", line_offset, info, path, problems)
     bad_keys = [k for k in data if not isinstance(k, str)]

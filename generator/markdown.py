@@ -43,6 +43,8 @@ class AnnotatedBody:
     """Entity keys (`actors/<slug>`) linked, in order of first link."""
     problems: tuple[Problem, ...]
     """Unknown entity references and unsafe links."""
+    feed_html: Markup = Markup("")
+    """The same HTML without the sidenote copies, for feeds (feed readers have no margin CSS)."""
 
 
 def _paragraph_ids(state: StateCore) -> None:
@@ -77,13 +79,15 @@ def _anchor(tokens: Sequence[Token], idx: int, env: Any, kind: str) -> str:
 
 def _render_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     n = tokens[idx].meta["id"] + 1
+    entity = " footnote-ref-entity" if tokens[idx].meta.get("entity") else ""
+    ref = (f'<sup class="footnote-ref{entity}"><a href="#{_anchor(tokens, idx, env, "fn")}" '
+           f'id="{_anchor(tokens, idx, env, "fnref")}" role="doc-noteref" '
+           f'aria-label="Note {n}">{n}</a></sup>')
+    if env.get("endnotes_only"):
+        return ref
     note = env.get("sidenotes", {}).get(tokens[idx].meta["id"], [])
     side = " ".join(self.renderInline(t.children or [], options, env) for t in note)
-    entity = " footnote-ref-entity" if tokens[idx].meta.get("entity") else ""
-    return (f'<sup class="footnote-ref{entity}"><a href="#{_anchor(tokens, idx, env, "fn")}" '
-            f'id="{_anchor(tokens, idx, env, "fnref")}" role="doc-noteref" '
-            f'aria-label="Note {n}">{n}</a></sup>'
-            f'<span class="sidenote" role="note"><span class="sidenote-number">{n}</span> {side}</span>')
+    return f'{ref}<span class="sidenote" role="note"><span class="sidenote-number">{n}</span> {side}</span>'
 
 
 def _render_block_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -157,8 +161,10 @@ def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
     env: dict[str, Any] = {"links": ctx, "docId": doc_id}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
+    feed_html = md.renderer.render(tokens, md.options, {**env, "endnotes_only": True})
     return AnnotatedBody(html=Markup(html), paragraphs=_paragraphs(tokens),
-                         linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems))
+                         linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems),
+                         feed_html=Markup(feed_html))
 
 
 def escape_text(text: str) -> str:

@@ -233,3 +233,10 @@ def test_print_stylesheet_and_dark_mode_exist(built: Path) -> None:
     css = (built / "static/css/site.css").read_text(encoding="utf-8")
     assert "@media (prefers-color-scheme: dark)" in css and "@media print" in css
     assert ".sidenote { display: none !important; }" in css  # print: notes as endnotes, never in the margin
+
+
+def test_feed_entries_carry_each_note_once_as_an_endnote(built: Path) -> None:
+    feed = (built / "feed.xml").read_text(encoding="utf-8")
+    html = feed.split("<content", 1)[1]
+    assert "sidenote" not in html  # feed readers have no margin CSS: no inline copy of each note
+    assert "fn-blinken-meets-with-netanyahu-as-us-israel-tensions-rise-1" in html  # the endnotes remain

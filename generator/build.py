@@ -235,13 +235,6 @@ def annotate_entities(site: Site, cfg: SiteConfig) -> dict[str, AnnotatedBody]:
     return entity_bodies
 
 
-def annotate_all(site: Site, cfg: SiteConfig) -> tuple[dict[str, AnnotatedBody], dict[str, AnnotatedBody]]:
-    """Render every article body (drafts too, to check them) and every entity annotation."""
-    md = make_parser()
-    bodies = {a.slug: _annotate_article(md, site, cfg, a) for a in (*site.articles, *site.drafts)}
-    return bodies, annotate_entities(site, cfg)
-
-
 def _template_problem(exc: TemplateError) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         return problem(f"templates/{exc.name or exc.filename}", exc.lineno, f"template error: {exc.message}")
@@ -557,32 +550,3 @@ def _units(plan: Plan) -> int:
     """Article and entity pages a plan renders (what the progress bar counts)."""
     return sum(1 for p in plan.dirty if p.count("/") == 2 and p.endswith("/index.html")
                and p.startswith(("articles/", *GROUPS)))
-
-
-def _body_pages(site: Site, bodies: Mapping[str, AnnotatedBody], entity_bodies: Mapping[str, AnnotatedBody]
-                ) -> Iterator[tuple[str, str, str]]:
-    """(source file, page, body HTML) of every published Markdown body, for the link check."""
-    for article in site.articles:
-        yield article.body.path, str(page_path("articles", article.slug)), str(bodies[article.slug].html)
-    for group in GROUPS:
-        for slug, entity in (site.actors if group == "actors" else site.locations).items():
-            yield entity.body.path, str(page_path(group, slug)), str(entity_bodies[f"{group}/{slug}"].html)
-
-
-def render_only(cfg: SiteConfig) -> tuple[list[RenderedFile], list[Problem]]:
-    """Stages 2-5 without writing anything (for `check`)."""
-    site, index, bodies, entity_bodies, problems, _ = prepare(cfg, import_new=False)
-    theme, found = load_theme(cfg.site_dir, cfg.theme)
-    problems += found
-    if errors_in(problems):
-        return [], problems
-    try:
-        # no search index: nothing links to pagefind/ and check writes nothing
-        return list(render_site(site, index, bodies, entity_bodies, replace(cfg, search=False), theme)), problems
-    except TemplateError as exc:
-        return [], [*problems, _template_problem(exc)]
-
-
-def iter_pages(files: Iterable[RenderedFile]) -> Iterator[RenderedFile]:
-    """The HTML files of a rendered site."""
-    return (f for f in files if f.path.suffix == ".html")

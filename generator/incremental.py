@@ -22,7 +22,7 @@ from generator.config import SiteConfig
 from generator.content import Article, load_article
 from generator.errors import Problem
 from generator.markdown import AnnotatedBody
-from generator.model import ArticleMention, ArticleMentions, MentionIndex, Site
+from generator.model import ArticleMentions, MentionIndex, Site
 from generator.theme import Theme
 
 

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from typing import Any, Callable, Sequence
 
 from markdown_it import MarkdownIt
@@ -165,8 +164,3 @@ def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
     return AnnotatedBody(html=Markup(html), paragraphs=_paragraphs(tokens),
                          linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems),
                          feed_html=Markup(feed_html))
-
-
-def escape_text(text: str) -> str:
-    """HTML-escape plain text (quotes included)."""
-    return escape(text, quote=True)

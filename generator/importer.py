@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from generator.detect import Detection, EntityGuess, Lexicon, Mention, detect
+from generator.detect.titles import HONORIFICS
 from generator.errors import Problem, problem
 from generator.frontmatter import dump_front_matter
 from generator.seeds import Seed
 from generator.urls import slugify
 
 SUMMARY_CHARS = 300
-_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss", "Sir", "Dame",
-                         "Lord", "Lady", "Prof.", "Gen.", "Sen.", "Rep.", "Gov."})
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+=](?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
@@ -105,7 +104,7 @@ def stub_aliases(guess: EntityGuess, mentions: Iterable[Mention]) -> list[str]:
     for m in mentions:
         if m.entity != guess.slug or m.text == guess.name or m.text in forms:
             continue
-        if guess.kind == "person" and (len(m.text.split()) < 2 or m.text.split()[0] in _HONORIFICS):
+        if guess.kind == "person" and (len(m.text.split()) < 2 or m.text.split()[0] in HONORIFICS):
             continue
         forms.append(m.text)
     return forms

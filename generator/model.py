@@ -13,12 +13,12 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from generator.config import SiteConfig
 from generator.content import Article, Content, Entity
+from generator.detect.titles import HONORIFICS
 from generator.errors import Problem, problem
 from generator.markdown import AnnotatedBody, Paragraph
 from generator.quotes import find_quotes
 
 GROUPS = ("actors", "locations")
-_HONORIFICS = ("Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof|Jr|Sr|Inc|Corp|Ltd|"
                      r"Co|No|vs|Mt|Ft|Sgt|Adm|Maj|Rev|Hon|Pres|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|"
                      r"Nov|Dec)|\b[A-Z]|(?:\b[A-Za-z]\.)+[A-Za-z])$")
@@ -195,7 +195,7 @@ def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
     for surname, owners in surnames.items():
         if len(owners) == 1:
             forms.setdefault(surname, owners[0])
-            for title in _HONORIFICS:
+            for title in sorted(HONORIFICS):
                 forms.setdefault(f"{title} {surname}", owners[0])
     return forms
 

@@ -6,8 +6,12 @@ unless NEWSGLOSS_REQUIRE_ALL=1 (set by .ci/run), which turns every such skip int
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import secrets
 import shutil
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -151,3 +155,23 @@ def is_theme_element(tag: str, attrs: dict[str, str | None], page: Path) -> bool
     if tag == "style":
         return page.name == "404.html"
     return False
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve_under_sub_path(output: Path, root: Path) -> Iterator[str]:
+    """Copy `output` to a random sub-path under `root`, serve `root` on 127.0.0.1; yield the site's URL."""
+    sub = f"news-{secrets.token_hex(4)}/site"
+    shutil.copytree(output, root / sub)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{sub}/"
+    finally:
+        server.shutdown()
+        server.server_close()

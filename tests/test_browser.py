@@ -3,17 +3,12 @@ sub-path over loopback http and opened from file://; entity cards, search, and a
 
 from __future__ import annotations
 
-import functools
-import secrets
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from conftest import chromium_path, require
+from conftest import chromium_path, require, serve_under_sub_path
 
 ARTICLE = "articles/blinken-meets-with-netanyahu-as-us-israel-tensions-rise/index.html"
 SEED_PAGES = ("index.html", ARTICLE, "actors/benjamin-netanyahu/index.html", "actors/hamas/index.html",
@@ -22,11 +17,6 @@ SEED_PAGES = ("index.html", ARTICLE, "actors/benjamin-netanyahu/index.html", "ac
               "search/index.html?q=Rafah", "404.html")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update"]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -44,30 +34,16 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _serve(output: Path, root: Path) -> Iterator[str]:
-    """Copy `output` to a random sub-path under `root`, serve `root` on 127.0.0.1; yield the site's URL."""
-    sub = f"news-{secrets.token_hex(4)}/site"
-    shutil.copytree(output, root / sub)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{sub}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The seed site over http under a random sub-path."""
-    yield from _serve(built, tmp_path_factory.mktemp("www"))
+    yield from serve_under_sub_path(built, tmp_path_factory.mktemp("www"))
 
 
 @pytest.fixture(scope="session")
 def corpus_served(corpus_built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The 200-article corpus site over http under a random sub-path."""
-    yield from _serve(corpus_built, tmp_path_factory.mktemp("www-corpus"))
+    yield from serve_under_sub_path(corpus_built, tmp_path_factory.mktemp("www-corpus"))
 
 
 def _open(browser: object, base: str, rel: str, scheme: str = "light", **options: object) -> tuple[object, list[str]]:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import secrets
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,26 +10,14 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from conftest import serve_under_sub_path
 from generator.linkcheck import scan_html
 
 
 @pytest.fixture
 def served(built: Path, tmp_path: Path) -> Iterator[str]:
-    """Serve a copy of the built seed site at http://127.0.0.1:PORT/<random>/ ."""
-    sub = f"news-{secrets.token_hex(4)}"
-    root = tmp_path / "www"
-    (root).mkdir()
-    (root / sub).symlink_to(built, target_is_directory=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{sub}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The built seed site at http://127.0.0.1:PORT/<random>/site/ ."""
+    yield from serve_under_sub_path(built, tmp_path / "www")
 
 
 def test_every_link_resolves_under_a_sub_path(served: str) -> None:

@@ -23,10 +23,11 @@ from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
 from generator.deps import page_digests, sitemap_pages
+from generator.export import article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import ImportResult, import_seed, save, unique_slug
 from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
-from generator.linkcheck import body_links, check_link_targets
+from generator.linkcheck import check_link_targets, link_targets
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
@@ -204,19 +205,25 @@ def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Arti
                     _resolver(site, page), cfg.annotations.entity_footnotes, article.slug)
 
 
-def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]
-                      ) -> Iterator[tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...]]]:
-    """Render article bodies and find their mentions and links, in parallel; results in the order given.
+Annotated = tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...], tuple[str, str]]
+"""An annotated article: body, mentions, (link, target) of its relative links, its export rows."""
+
+
+def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]) -> Iterator[Annotated]:
+    """Render article bodies, find their mentions and links, format their export rows, in parallel;
+    results in the order given.
 
     The paragraphs, needed only to find mentions, are dropped before the bodies come back.
     """
-    def task(chunk: Sequence[Article]) -> list[tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...]]]:
+    def task(chunk: Sequence[Article]) -> list[Annotated]:
         md = make_parser()
         out = []
         for article in chunk:
             body = _annotate_article(md, site, cfg, article)
-            out.append((replace(body, paragraphs=()), mentions_in(site, article, body),
-                        body_links(str(page_path("articles", article.slug)), str(body.html))))
+            found = mentions_in(site, article, body)
+            out.append((replace(body, paragraphs=()), found,
+                        link_targets(str(page_path("articles", article.slug)), body.hrefs),
+                        article_rows(site, cfg, article, found.mentions)))
         return out
 
     return map_chunks(task, articles)
@@ -280,10 +287,10 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
     todo = [a if cache is None else cache.with_text(a) for a in articles if cache is None or cache.cached(a) is None]
     bodies: dict[str, AnnotatedBody] = {}
     records: dict[str, ArticleMentions] = {}
-    for article, (body, record, links) in zip(todo, annotate_articles(site, cfg, todo)):
+    for article, (body, record, links, rows) in zip(todo, annotate_articles(site, cfg, todo)):
         if cache is not None:
             cache.add(article, body, record, drift(replace(site, articles=(article,), drafts=()),
-                                                   {article.slug: body}), links)
+                                                   {article.slug: body}), links, rows)
         else:
             bodies[article.slug] = body
             records[article.slug] = record
@@ -338,7 +345,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
 
 def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
                  entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
-                 scratch: Path, plan: Plan) -> Iterator[RenderedFile]:
+                 scratch: Path, plan: Plan, rows: Iterable[tuple[str, str]]) -> Iterator[RenderedFile]:
     """Stage 5 across worker processes: the plan's pages, each worker taking a share of them.
 
     Workers build their own page contexts (`render.contexts` with `wanted`) and save each page
@@ -368,8 +375,10 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
 
     for files in map_chunks(task, units, chunk_size=max(32, len(units) // (workers() * 6) or 1)):
         yield from files  # type: ignore[misc]
-    try:  # the other files are cheap, or (the mentions export) depend on everything: always made
-        yield from render_extras(env, theme, site, index, cfg, plan.sitemap, [])
+    for path, saved in write_exports(cfg, rows, scratch):  # whole-site, but joined from cached rows
+        yield RenderedFile(path, source=saved, move=True)
+    try:  # the other files are cheap: always made
+        yield from render_extras(env, theme, site, cfg, plan.sitemap, [])
     except TemplateError as exc:
         raise RenderFailure(_template_problem(exc)) from None
 
@@ -489,7 +498,8 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         with timer("render+write"):
-            rendered = (render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan)
+            rendered = (render_files(site, index, bodies, entity_bodies, cfg, theme, scratch, plan,
+                                     (cache.rows(a) for a in site.articles))
                         if not cfg.search else render_site(site, index, bodies, entity_bodies, cfg, theme))
             files = _tracked(rendered, _units(plan), progress)
             if not plan.full:
@@ -518,7 +528,7 @@ def _body_links(site: Site, cache: ArticleCache, entity_bodies: Mapping[str, Ann
         yield article.body.path, cache.bodies[article.slug].links
     for group in GROUPS:
         for slug, entity in (site.actors if group == "actors" else site.locations).items():
-            yield entity.body.path, body_links(str(page_path(group, slug)), str(entity_bodies[f"{group}/{slug}"].html))
+            yield entity.body.path, link_targets(str(page_path(group, slug)), entity_bodies[f"{group}/{slug}"].hrefs)
 
 
 def _drop_stale_scratch(output: Path) -> None:

@@ -22,7 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -199,6 +199,8 @@ class CachedBody:
     """Entity keys of the actors quoted in it."""
     links: tuple[tuple[str, str], ...] = ()
     """(link, target) of its relative links (linkcheck.body_links), checked against every build."""
+    export: tuple[int, int] = (0, 0)
+    """(offset, length) of its pickled rows of the mentions export (export.article_rows) in the pack."""
 
 
 @dataclass(frozen=True, slots=True)

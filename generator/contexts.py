@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterator, Mapping
 
@@ -179,15 +178,6 @@ def _lists(site: Site, index: MentionIndex, group: str, world: World | None) -> 
                       None, len(found))
 
 
-def _local_counts(index: MentionIndex) -> dict[str, Counter[str]]:
-    """Article slug -> entity key -> times named in that article."""
-    local: dict[str, Counter[str]] = {}
-    for entity_key, mentions in index.mentions.items():
-        for mention in mentions:
-            local.setdefault(mention.article, Counter())[entity_key] += mention.count
-    return local
-
-
 def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
              entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, world: World | None,
              wanted: Callable[[PurePosixPath], bool] = lambda _: True) -> Iterator[Any]:
@@ -208,12 +198,10 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
                            tuple(articles[(number - 1) * cfg.per_page: number * cfg.per_page]),
                            tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
                            tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
-    local: dict[str, Counter[str]] | None = None  # reads every sentence: only when an article page is wanted
     for i, article in enumerate(articles):
         if not wanted(PurePosixPath("articles", article.slug, "index.html")):
             continue
-        local = _local_counts(index) if local is None else local
-        yield _article_context(site, index, article, bodies[article.slug], cfg, local.get(article.slug, Counter()),
+        yield _article_context(site, index, article, bodies[article.slug], cfg, index.local.get(article.slug, {}),
                                articles[i - 1] if i > 0 else None,
                                articles[i + 1] if i + 1 < len(articles) else None)
     for group in GROUPS:

@@ -1,48 +1,85 @@
-"""Site + mention index -> output/data/mentions.csv and mentions.json, for researchers."""
+"""Site + mentions -> output/data/mentions.csv and mentions.json, for researchers.
+
+Each article's rows are formatted on their own (`article_rows`, in the annotating workers, and
+kept in the build cache), so a build only joins them: the files are whole-site, but an edit to
+one article re-formats only that article's rows.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from pathlib import PurePosixPath
-from typing import Any, Iterator
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C string encoder
+from pathlib import Path, PurePosixPath
+from typing import IO, Iterable, Iterator
 
 from generator.config import SiteConfig
-from generator.model import MentionIndex, Site
+from generator.content import Article
+from generator.model import ArticleMention, MentionIndex, Site
 from generator.urls import join_url
 
 FIELDS = ("date", "article", "title", "entity", "name", "kind", "sentence", "url")
+CSV_PATH = PurePosixPath("data", "mentions.csv")
+JSON_PATH = PurePosixPath("data", "mentions.json")
 
 
-def mention_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> list[dict[str, Any]]:
-    """One row per sentence naming an entity: newest article first, then in text order."""
-    order = {a.slug: i for i, a in enumerate(site.articles)}
-    by_slug = {a.slug: a for a in site.articles}
-    rows: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
-    for entity_key in sorted(index.mentions):
-        entity = site.entity(entity_key)
+def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterable[ArticleMention]) -> tuple[str, str]:
+    """(CSV lines, JSON objects) of one article's sentences: by paragraph, then entity key, then text order.
+
+    The JSON objects are formatted as `json.dumps(..., indent=1, ensure_ascii=False)` formats them
+    inside the document's `mentions` list (`tests/test_export.py` holds the two together).
+    """
+    url = join_url(cfg.base_url, PurePosixPath("articles", article.slug, "index.html"))
+    rows: list[tuple[str, ...]] = []
+    for m in sorted(mentions, key=lambda m: (int(m.anchor.rpartition("-")[2] or 0), m.entity)):
+        entity = site.entity(m.entity)
         if entity is None:
             continue
-        for m in index.mentions[entity_key]:
-            article = by_slug[m.article]
-            url = join_url(cfg.base_url, PurePosixPath("articles", article.slug, "index.html")) + f"#{m.anchor}"
-            paragraph = int(m.anchor.rpartition("-")[2] or 0)
-            rows.append(((order[m.article], paragraph, entity_key), {
-                "date": article.date.isoformat(), "article": article.slug, "title": article.title,
-                "entity": entity_key, "name": entity.name, "kind": entity.kind, "sentence": m.sentence,
-                "url": url}))
-    rows.sort(key=lambda r: r[0])
-    return [row for _, row in rows]
-
-
-def export_mentions(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[PurePosixPath, bytes]]:
-    """(path, bytes) of data/mentions.csv (RFC 4180, UTF-8) and data/mentions.json."""
-    rows = mention_rows(site, index, cfg)
+        rows.append((article.date.isoformat(), article.slug, article.title, m.entity, entity.name, entity.kind,
+                     m.sentence, f"{url}#{m.anchor}"))
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    yield PurePosixPath("data", "mentions.csv"), buffer.getvalue().encode("utf-8")
-    doc = {"site": cfg.title, "base_url": cfg.base_url, "fields": list(FIELDS), "mentions": rows}
-    yield PurePosixPath("data", "mentions.json"), (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    objects = ",\n".join("  {\n" + ",\n".join(f'   "{k}": {encode_basestring(v)}' for k, v in zip(FIELDS, row))
+                         + "\n  }" for row in rows)
+    return buffer.getvalue(), objects
+
+
+def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[str, str]]:
+    """`article_rows` of every published article, newest first, from a whole mention index."""
+    by_article: dict[str, list[ArticleMention]] = {}
+    for entity_key in sorted(index.mentions):
+        for m in index.mentions[entity_key]:
+            by_article.setdefault(m.article, []).append(m)
+    for article in site.articles:
+        yield article_rows(site, cfg, article, by_article.get(article.slug, ()))
+
+
+def _write(cfg: SiteConfig, rows: Iterable[tuple[str, str]], table: IO[str], doc: IO[str]) -> None:
+    table.write(",".join(FIELDS) + "\r\n")
+    doc.write("{\n" + "".join(f' {encode_basestring(k)}: {encode_basestring(v)},\n'
+                               for k, v in (("site", cfg.title), ("base_url", cfg.base_url)))
+              + ' "fields": [\n' + ",\n".join(f"  {encode_basestring(f)}" for f in FIELDS) + '\n ],\n "mentions": [')
+    first = True
+    for lines, objects in rows:
+        table.write(lines)
+        if objects:
+            doc.write(("\n" if first else ",\n") + objects)
+            first = False
+    doc.write("]\n}\n" if first else "\n ]\n}\n")
+
+
+def write_exports(cfg: SiteConfig, rows: Iterable[tuple[str, str]], folder: Path) -> list[tuple[PurePosixPath, Path]]:
+    """Write data/mentions.csv (RFC 4180, UTF-8) and data/mentions.json into `folder`, from each
+    published article's `article_rows` in order; return (output path, file written) of both."""
+    csv_file, json_file = folder / "mentions.csv", folder / "mentions.json"
+    with open(csv_file, "w", encoding="utf-8", newline="") as table, \
+            open(json_file, "w", encoding="utf-8", newline="") as doc:
+        _write(cfg, rows, table, doc)
+    return [(CSV_PATH, csv_file), (JSON_PATH, json_file)]
+
+
+def export_data(cfg: SiteConfig, rows: Iterable[tuple[str, str]]) -> list[tuple[PurePosixPath, bytes]]:
+    """`write_exports` in memory: (output path, bytes) of both files."""
+    table, doc = io.StringIO(newline=""), io.StringIO(newline="")
+    _write(cfg, rows, table, doc)
+    return [(CSV_PATH, table.getvalue().encode("utf-8")), (JSON_PATH, doc.getvalue().encode("utf-8"))]

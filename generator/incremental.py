@@ -112,7 +112,7 @@ class ArticleCache:
         return entry
 
     def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions,
-            drift: list[Problem], links: tuple[tuple[str, str], ...] = ()) -> None:
+            drift: list[Problem], links: tuple[tuple[str, str], ...] = (), rows: tuple[str, str] = ("", "")) -> None:
         """Store a freshly annotated body."""
         sha = self.sha.get(article.body.path, "")
         counts: dict[str, int] = {}
@@ -121,7 +121,13 @@ class ArticleCache:
         blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
         self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
                                                self.pack.add(body), body.linked, body.problems, tuple(drift),
-                                               tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links)
+                                               tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links,
+                                               self.pack.add(rows))
+
+    def rows(self, article: Article) -> tuple[str, str]:
+        """The article's rows of the mentions export (`export.article_rows`), from the body pack."""
+        rows: tuple[str, str] = self.pack.get(self.bodies[article.slug].export)
+        return rows
 
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")
@@ -152,9 +158,11 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
     counts: dict[str, int] = {}
     with_mentions: dict[str, list[str]] = {}
     with_quotes: dict[str, list[str]] = {}
+    local: dict[str, dict[str, int]] = {}
     for article in site.articles:
         entry = bodies[article.slug]
         entities_of[article.slug] = entry.keys
+        local[article.slug] = dict(entry.counts)
         for key, n in entry.counts:
             counts[key] = counts.get(key, 0) + n
             with_mentions.setdefault(key, []).append(article.slug)
@@ -165,7 +173,7 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
     records: dict[str, ArticleMentions] = {}
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
                         LazyMentions(bodies, with_mentions, records, "mentions"), counts,
-                        LazyMentions(bodies, with_quotes, records, "quotes"))
+                        LazyMentions(bodies, with_quotes, records, "quotes"), local)
 
 
 class LazyMentions(Mapping[str, tuple[Any, ...]]):

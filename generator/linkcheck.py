@@ -70,9 +70,14 @@ def check_folder(output: Path) -> list[Problem]:
 
 def body_links(page: str, html: str) -> tuple[tuple[str, str], ...]:
     """(link, target path) of every relative link in a rendered body shown on `page`."""
+    return link_targets(page, [link for link, _ in scan_html(html)[1]])
+
+
+def link_targets(page: str, links: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(link, target path) of the relative ones among `links` (hrefs and srcs of a body shown on `page`)."""
     base = PurePosixPath(page).parent
     found = []
-    for link, _ in scan_html(html)[1]:
+    for link in links:
         parts = urlsplit(link)
         if parts.scheme or parts.netloc or link.startswith("//") or not parts.path:
             continue

@@ -44,6 +44,8 @@ class AnnotatedBody:
     """Unknown entity references and unsafe links."""
     feed_html: Markup = Markup("")
     """The same HTML without the sidenote copies, for feeds (feed readers have no margin CSS)."""
+    hrefs: tuple[str, ...] = ()
+    """Every link and image address in the HTML, in token order (raw HTML is off, so these are all)."""
 
 
 def _paragraph_ids(state: StateCore) -> None:
@@ -152,6 +154,22 @@ def _paragraphs(tokens: Sequence[Token]) -> tuple[Paragraph, ...]:
     return tuple(out)
 
 
+def _hrefs(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """The href of every link and the src of every image: what `linkcheck.scan_html` finds in the HTML.
+
+    Read off the tokens instead of parsing the HTML again (that cost more than the Markdown parse).
+    Footnote references are rendered by `_render_ref` with `#fn-…` fragments only, so they are left out.
+    """
+    found: list[str] = []
+    for tok in (t for t in tokens if t.type == "inline"):
+        for child in tok.children or ():
+            if child.type == "link_open" and (href := child.attrGet("href")) is not None:
+                found.append(str(href))
+            elif child.type == "image" and (src := child.attrGet("src")) is not None:
+                found.append(str(src))
+    return tuple(found)
+
+
 def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
              resolve: Callable[[str, str], EntityTarget | None],
              footnotes: FootnoteMode = "first", doc_id: str = "") -> AnnotatedBody:
@@ -163,4 +181,4 @@ def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
     feed_html = md.renderer.render(tokens, md.options, {**env, "endnotes_only": True})
     return AnnotatedBody(html=Markup(html), paragraphs=_paragraphs(tokens),
                          linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems),
-                         feed_html=Markup(feed_html))
+                         feed_html=Markup(feed_html), hrefs=_hrefs(tokens))

@@ -147,6 +147,8 @@ class MentionIndex:
     """Entity key -> number of times it is named across the site."""
     quotes: Mapping[str, tuple[Quote, ...]] = field(default_factory=dict)
     """Actor key -> quotes attributed to it, newest article first, in text order."""
+    local: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Article slug -> entity key -> times named in that article."""
 
     def co_mentions(self, entity_key: str) -> list[tuple[str, int]]:
         """Other entities appearing in the same articles, with the number of shared articles."""
@@ -275,11 +277,14 @@ def merge_mentions(site: Site, found: Mapping[str, ArticleMentions]) -> MentionI
     mentions: dict[str, list[ArticleMention]] = defaultdict(list)
     counts: Counter[str] = Counter()
     quotes: dict[str, list[Quote]] = defaultdict(list)
+    local: dict[str, dict[str, int]] = {}
     for article in site.articles:
         record = found[article.slug]
         entities_of[article.slug] = record.keys
+        here = local[article.slug] = {}
         for mention in record.mentions:
             counts[mention.entity] += mention.count
+            here[mention.entity] = here.get(mention.entity, 0) + mention.count
             mentions[mention.entity].append(mention)
         for said in record.quotes:
             quotes[said.entity].append(said)
@@ -287,7 +292,7 @@ def merge_mentions(site: Site, found: Mapping[str, ArticleMentions]) -> MentionI
             articles_of[entity_key].append(article.slug)
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
                         {k: tuple(v) for k, v in mentions.items()}, dict(counts),
-                        {k: tuple(v) for k, v in quotes.items()})
+                        {k: tuple(v) for k, v in quotes.items()}, local)
 
 
 def index_mentions(site: Site, bodies: Mapping[str, AnnotatedBody]) -> MentionIndex:

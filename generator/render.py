@@ -17,7 +17,7 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.content import Entity
 from generator.contexts import contexts
-from generator.export import export_mentions
+from generator.export import export_data, index_rows
 from generator.maps import load_world
 from generator.markdown import AnnotatedBody
 from generator.model import MentionIndex, Site
@@ -135,11 +135,11 @@ def sitemap_entry(ctx: Any) -> tuple[PurePosixPath, dt.date | None] | None:
     return ctx.path, ctx.article.date if isinstance(ctx, ArticleContext) else None
 
 
-def render_extras(env: Environment, theme: Theme, site: Site, index: MentionIndex, cfg: SiteConfig,
+def render_extras(env: Environment, theme: Theme, site: Site, cfg: SiteConfig,
                   pages: list[tuple[PurePosixPath, dt.date | None]],
                   searchable: list[tuple[PurePosixPath, str]]) -> Iterator[RenderedFile]:
-    """Everything but the page contexts: 404, robots, search page, sitemap of `pages`, redirects,
-    .nojekyll, the mentions export, static files and (with `search`) the index of `searchable`."""
+    """Everything but the page contexts and the mentions export: 404, robots, search page, sitemap
+    of `pages`, redirects, .nojekyll, static files and (with `search`) the index of `searchable`."""
     for name, title in (("404.html", "Page not found"), ("robots.txt", "robots.txt"), ("search.html", "Search")):
         plain = PlainContext(PurePosixPath("search", "index.html") if name == "search.html" else PurePosixPath(name),
                              title, name)
@@ -150,8 +150,6 @@ def render_extras(env: Environment, theme: Theme, site: Site, index: MentionInde
     for path, data in render_redirects(site, env):
         yield RenderedFile(path, data)
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")
-    for path, data in export_mentions(site, index, cfg):
-        yield RenderedFile(path, data)
     for rel, source in static_files(theme):
         yield RenderedFile(PurePosixPath("static", rel), source=source)
     if cfg.search:
@@ -174,7 +172,9 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
             pages.append(entry)
             searchable.append((ctx.path, (file.data or b"").decode("utf-8")))
         yield file
-    yield from render_extras(env, theme, site, index, cfg, pages, searchable)
+    for path, data in export_data(cfg, index_rows(site, index, cfg)):
+        yield RenderedFile(path, data)
+    yield from render_extras(env, theme, site, cfg, pages, searchable)
 
 
 __all__ = ["RenderedFile", "make_env", "render_site", "render_page", "render_extras", "sitemap_entry", "contexts",

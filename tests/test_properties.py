@@ -16,6 +16,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from generator.linker import EntityTarget, is_safe_url
+from generator.linkcheck import body_links, link_targets
 from generator.markdown import annotate, make_parser
 from generator.model import page_path
 from generator.urls import is_valid_slug, relative_url, slugify
@@ -173,6 +174,15 @@ def test_no_markdown_yields_an_unsafe_href_or_a_dangling_entity_link(text: str, 
             assert url in ("../../actors/maria-lopez/index.html", "../../locations/valparaiso/index.html")
     for problem in body.problems:
         assert problem.path == "content/articles/x.md" and problem.line >= 6
+
+
+@given(markdown_doc(), st.sampled_from(["first", "all", "none"]))
+@example("[a](../x/index.html) ![i](img/p.png) [b](actor:maria-lopez)[^1]\n\n[^1]: [c](../y/)", "all")
+def test_the_links_read_off_the_tokens_are_the_links_in_the_html(text: str, mode: str) -> None:
+    """The build checks body links from `AnnotatedBody.hrefs`; they must be exactly what the HTML links to."""
+    page = "articles/some-story/index.html"
+    body = annotate(make_parser(), text, "content/articles/x.md", 6, _resolve(PurePosixPath(page)), mode, "x")  # type: ignore[arg-type]
+    assert set(link_targets(page, body.hrefs)) == set(body_links(page, str(body.html)))
 
 
 @given(st.composite(_disguise)())

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -42,10 +43,39 @@ class AnnotatedBody:
     """Entity keys (`actors/<slug>`) linked, in order of first link."""
     problems: tuple[Problem, ...]
     """Unknown entity references and unsafe links."""
-    feed_html: Markup = Markup("")
-    """The same HTML without the sidenote copies, for feeds (feed readers have no margin CSS)."""
     hrefs: tuple[str, ...] = ()
     """Every link and image address in the HTML, in token order (raw HTML is off, so these are all)."""
+
+    @property
+    def feed_html(self) -> Markup:
+        """The HTML without the sidenote copies, for feeds (feed readers have no margin CSS)."""
+        return Markup(without_sidenotes(str(self.html)))
+
+
+_SIDENOTE = '<span class="sidenote" role="note">'
+_SPAN = re.compile(r"<span\b|</span>")
+
+
+def without_sidenotes(html: str) -> str:
+    """`html` with every sidenote span (see `_render_ref`) cut out, nested notes and all.
+
+    Raw HTML is off, so every `<span` in a body is one this module rendered.
+    """
+    out: list[str] = []
+    last = 0
+    while (start := html.find(_SIDENOTE, last)) != -1:
+        out.append(html[last:start])
+        depth, end = 0, start
+        for tag in _SPAN.finditer(html, start):
+            depth += 1 if tag.group(0) != "</span>" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        else:
+            end = len(html)
+        last = end
+    out.append(html[last:])
+    return "".join(out)
 
 
 def _paragraph_ids(state: StateCore) -> None:
@@ -178,7 +208,6 @@ def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
     env: dict[str, Any] = {"links": ctx, "docId": doc_id}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
-    feed_html = md.renderer.render(tokens, md.options, {**env, "endnotes_only": True})
     return AnnotatedBody(html=Markup(html), paragraphs=_paragraphs(tokens),
                          linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems),
-                         feed_html=Markup(feed_html), hrefs=_hrefs(tokens))
+                         hrefs=_hrefs(tokens))

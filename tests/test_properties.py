@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from generator.linker import EntityTarget, is_safe_url
+from generator.linker import EntityTarget, LinkContext, is_safe_url
 from generator.linkcheck import body_links, link_targets
 from generator.markdown import annotate, make_parser
 from generator.model import page_path
@@ -183,6 +183,20 @@ def test_the_links_read_off_the_tokens_are_the_links_in_the_html(text: str, mode
     page = "articles/some-story/index.html"
     body = annotate(make_parser(), text, "content/articles/x.md", 6, _resolve(PurePosixPath(page)), mode, "x")  # type: ignore[arg-type]
     assert set(link_targets(page, body.hrefs)) == set(body_links(page, str(body.html)))
+
+
+@given(markdown_doc(), st.sampled_from(["first", "all", "none"]))
+@example("A[^a] and ^[inline *note* with [^b]] [M](actor:maria-lopez) `<span>`\n\n[^a]: One ^[nested]\n\n[^b]: Two",
+         "all")
+def test_feed_html_is_the_body_rendered_without_sidenotes(text: str, mode: str) -> None:
+    """Feeds cut the sidenote copies out of the page HTML; that must equal rendering with endnotes only."""
+    page = PurePosixPath("articles/some-story/index.html")
+    md = make_parser()
+    body = annotate(md, text, "x.md", 1, _resolve(page), mode, "x")  # type: ignore[arg-type]
+    ctx = LinkContext(resolve=_resolve(page), source="x.md", first_line=1, footnotes=mode)  # type: ignore[arg-type]
+    env = {"links": ctx, "docId": "x", "endnotes_only": True}
+    assert str(body.feed_html) == md.renderer.render(md.parse(text, env), md.options, env)
+    assert 'class="sidenote"' not in str(body.feed_html)
 
 
 @given(st.composite(_disguise)())

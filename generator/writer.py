@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import shutil
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -144,7 +145,8 @@ def _remove(folder: Path) -> None:
 
 
 def recover(output: Path) -> None:
-    """Undo what an interrupted build left: restore a set-aside output, drop a staging folder.
+    """Undo what an interrupted build left: restore a set-aside output, drop a staging folder, and
+    finish removing old sites whose background removal was stopped (`.output.trash-<pid>`).
 
     Only folders that carry newsgloss's manifest (or are empty) are touched.
     """
@@ -156,6 +158,62 @@ def recover(output: Path) -> None:
             _remove(old)
     if _ours(staging):
         _remove(staging)
+    for trash in output.parent.glob(f".{output.name}.trash-*"):
+        pid = trash.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)) and _ours(trash):
+            _remove(trash)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+BACKGROUND_REMOVAL = 2000
+"""An old site with more files than this is removed by a background process after the switch:
+deleting ten thousand folders takes seconds on some disks, and the new site is in place already."""
+
+_REMOVER = """
+import os, shutil, sys
+old, manifest = sys.argv[1], sys.argv[2]
+trash = os.path.join(os.path.dirname(old), os.path.basename(old).replace(".old", ".trash-", 1) + str(os.getpid()))
+try:
+    os.rename(old, trash)  # a name of its own: the next build leaves it alone while this process runs
+    for name in sorted(os.listdir(trash)):  # as writer._remove: the manifest last
+        path = os.path.join(trash, name)
+        if name != manifest:
+            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+    os.unlink(os.path.join(trash, manifest))
+    os.rmdir(trash)
+except OSError:
+    pass  # gone already, or half removed: the next build's recover() finishes it
+"""
+
+
+_REMOVERS: list[int] = []
+"""Background removers this process started (reaped by the next build, so none lingers as a zombie)."""
+
+
+def _remove_later(old: Path) -> bool:
+    """Start removing `old` in a background process; False if none could be started."""
+    for pid in list(_REMOVERS):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                _REMOVERS.remove(pid)
+        except ChildProcessError:
+            _REMOVERS.remove(pid)
+    quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    try:
+        _REMOVERS.append(os.posix_spawn(sys.executable, [sys.executable, "-I", "-c", _REMOVER, str(old), MANIFEST],
+                                        os.environ, file_actions=quiet, setsid=True))
+    except (OSError, AttributeError):  # no posix_spawn (Windows): remove it here
+        return False
+    return True
 
 
 def _target(root: Path, rel: PurePosixPath) -> Path:
@@ -306,6 +364,8 @@ def swap(staging: Path, output: Path) -> None:
             old.rename(output)
         raise
     if old.exists():
+        if len(_listed(old)) > BACKGROUND_REMOVAL and _remove_later(old):
+            return
         try:
             _remove(old)
         except OSError:

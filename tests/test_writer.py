@@ -418,3 +418,40 @@ def test_a_second_build_writing_the_same_output_waits_its_turn_with_a_clear_erro
         assert tree(output) == before and leftovers(output) == []
     write_site(site_files("new"), output, site)  # once it is done, the next build goes ahead
     assert tree(output) != before
+
+
+# --- a large old site is removed in the background ------------------------------------------------
+
+def test_a_large_old_site_is_removed_by_a_background_process_after_the_switch(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)  # the 7-file site counts as large
+    output = site / "output"
+    write_site(site_files("old"), output, site)
+    write_site(site_files("new"), output, site)
+    assert tree(output) == tree_of_version("new", tmp_path / "expected", site)  # in place at once
+    deadline = time.monotonic() + 60
+    while leftovers(output) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(output) == []  # the old site went, as a set-aside or a trash folder
+
+
+def test_the_next_build_finishes_an_interrupted_background_removal_but_never_a_running_one(
+        built_once: tuple[Path, dict[str, bytes]], site: Path) -> None:
+    import subprocess
+    import sys
+
+    output, _ = built_once
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    stopped = output.with_name(f".output.trash-{dead}")  # its remover was killed halfway
+    shutil.copytree(output, stopped)
+    (stopped / "index.html").unlink()
+    running = output.with_name(f".output.trash-{os.getpid()}")  # its remover is still at work
+    shutil.copytree(output, running)
+    stranger = output.with_name(f".output.trash-{dead}0")  # a look-alike newsgloss did not make
+    stranger.mkdir()
+    (stranger / "notes.txt").write_text("mine", encoding="utf-8")
+    write_site(site_files("new"), output, site)
+    assert not stopped.exists() and running.is_dir() and (stranger / "notes.txt").is_file()

@@ -339,7 +339,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
         problems += body.problems
     problems += drifted + redirect_problems(site)
     with timer("index"):
-        index = merge_mentions(site, records) if cache is None else cached_index(site, cache.bodies)
+        index = merge_mentions(site, records) if cache is None else cached_index(site, cache.bodies, cache.pack)
     return site, index, bodies, entity_bodies, problems, imported
 
 
@@ -458,7 +458,8 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
         log("nothing changed since the last build: output/ left as it is")
         return replace(record.report, seconds=time.perf_counter() - started, imported=(),
                        stages=tuple(timer.stages.items()))
-    check_output_dir(cfg.output_dir, cfg.site_dir)  # a refused output: nothing written anywhere, cache included
+    # a refused output: nothing written anywhere, cache included (its files are checked by write_site)
+    check_output_dir(cfg.output_dir, cfg.site_dir, foreign=False)
     with timer("cache"):
         intact = record is not None and output_stamp(cfg.output_dir) == record.output
         cache = ArticleCache(cfg, load_state(cfg), patchable=intact)

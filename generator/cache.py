@@ -22,7 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -181,8 +181,8 @@ class CachedBody:
 
     sha: str
     """Digest of the article file it was made from."""
-    mentions: bytes
-    """The ArticleMentions found in it, pickled (unpickled only for the entity pages rendered)."""
+    mentions: tuple[int, int]
+    """(offset, length) of its pickled ArticleMentions in the pack (read only for the entity pages rendered)."""
     keys: tuple[str, ...]
     """Its entity keys (front matter, then links)."""
     counts: tuple[tuple[str, int], ...]

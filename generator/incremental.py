@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -118,8 +117,7 @@ class ArticleCache:
         counts: dict[str, int] = {}
         for mention in mentions.mentions:
             counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
-        blob = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
-        self.bodies[article.slug] = CachedBody(sha, blob, mentions.keys, tuple(counts.items()),
+        self.bodies[article.slug] = CachedBody(sha, self.pack.add(mentions), mentions.keys, tuple(counts.items()),
                                                self.pack.add(body), body.linked, body.problems, tuple(drift),
                                                tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links,
                                                self.pack.add(rows))
@@ -151,7 +149,7 @@ def _without_text(article: Article | None) -> Article | None:
     return replace(article, body=replace(article.body, text=""))
 
 
-def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
+def cached_index(site: Site, bodies: Mapping[str, CachedBody], pack: BodyPack) -> MentionIndex:
     """model.merge_mentions from the cache: numbers at once, sentences unpickled when a page asks."""
     entities_of: dict[str, tuple[str, ...]] = {}
     articles_of: dict[str, list[str]] = {}
@@ -172,15 +170,16 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody]) -> MentionIndex:
             articles_of.setdefault(key, []).append(article.slug)
     records: dict[str, ArticleMentions] = {}
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
-                        LazyMentions(bodies, with_mentions, records, "mentions"), counts,
-                        LazyMentions(bodies, with_quotes, records, "quotes"), local)
+                        LazyMentions(pack, bodies, with_mentions, records, "mentions"), counts,
+                        LazyMentions(pack, bodies, with_quotes, records, "quotes"), local)
 
 
 class LazyMentions(Mapping[str, tuple[Any, ...]]):
     """Entity key -> its sentences (or quotes), newest article first, unpickled from the cache on use."""
 
-    def __init__(self, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]],
+    def __init__(self, pack: BodyPack, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]],
                  records: dict[str, ArticleMentions], field: str) -> None:
+        self._pack = pack
         self._bodies = bodies
         self._articles = articles
         self._records = records
@@ -189,7 +188,7 @@ class LazyMentions(Mapping[str, tuple[Any, ...]]):
     def _record(self, slug: str) -> ArticleMentions:
         record = self._records.get(slug)
         if record is None:
-            record = self._records[slug] = pickle.loads(self._bodies[slug].mentions)
+            record = self._records[slug] = self._pack.get(self._bodies[slug].mentions)
         return record
 
     def __getitem__(self, key: str) -> tuple[Any, ...]:

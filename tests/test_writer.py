@@ -455,3 +455,19 @@ def test_the_next_build_finishes_an_interrupted_background_removal_but_never_a_r
     (stranger / "notes.txt").write_text("mine", encoding="utf-8")
     write_site(site_files("new"), output, site)
     assert not stopped.exists() and running.is_dir() and (stranger / "notes.txt").is_file()
+
+
+def test_a_real_build_refused_for_someone_elses_file_changes_neither_output_nor_cache(site_dir: Path) -> None:
+    from generator.build import build
+    from generator.config import load_config
+
+    cfg = load_config(site_dir)
+    build(cfg)
+    (cfg.output_dir / "CNAME").write_text("news.example.com\n", encoding="utf-8")
+    article = site_dir / "content/articles/ferry-strike.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    before, cache = tree(cfg.output_dir), tree(site_dir / ".newsgloss")
+    with pytest.raises(UsageProblem, match=r"files newsgloss did not write \(CNAME\)"):
+        build(cfg)  # the file is found under the writer's lock, after rendering
+    assert tree(cfg.output_dir) == before and tree(site_dir / ".newsgloss") == cache
+    assert leftovers(cfg.output_dir) == []

@@ -50,6 +50,10 @@ def _set_aside(output: Path) -> Path:
     return output.with_name(f".{output.name}.old")
 
 
+def _spare(output: Path) -> Path:
+    return output.with_name(f".{output.name}.spare")
+
+
 def _manifest_ok(folder: Path) -> bool:
     """True when `folder` holds a manifest newsgloss wrote (the mark of a folder it made)."""
     try:
@@ -182,8 +186,10 @@ def _alive(pid: int) -> bool:
 
 
 BACKGROUND_REMOVAL = 2000
-"""An old site with more files than this is removed by a background process after the switch:
-deleting ten thousand folders takes seconds on some disks, and the new site is in place already."""
+"""An old site with more files than this is not deleted after the switch: it is kept beside the
+output as `.output.spare`, which the next build renames to its staging folder and updates (only
+the files that differ), instead of making ten thousand folders and deleting as many, which takes
+seconds on some disks. If the spare's name is taken, a background process removes the old site."""
 
 _REMOVER = """
 import os, shutil, sys
@@ -248,18 +254,30 @@ def _link(source: Path, path: Path) -> None:
         shutil.copyfile(source, path)
 
 
-def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
+def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None = None) -> list[str]:
+    """Write `files` into `staging`; with `present` (the files a reused spare holds), replace those.
+
+    A file in a spare may be a hard link to the same file in the live output, so it is never
+    written in place: it is unlinked first (or kept, when it is the very file to be linked).
+    """
     written: list[str] = []
     seen: set[PurePosixPath] = set()
     made: set[Path] = {staging}
+    folders = {str(PurePosixPath(f).parent) for f in present} if present else set()
     for item in files:
         if item.path in seen:
             raise OutputError(f"two items would both be written to {item.path}")
         seen.add(item.path)
         path = _target(staging, item.path)
         if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if str(item.path.parent) not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
+        written.append(str(item.path))
+        if present is not None and written[-1] in present:
+            if item.source is not None and item.link and _same_file(item.source, path):
+                continue  # the spare holds this very file already
+            os.unlink(path)
         if item.source is not None and item.move:
             _move(item.source, path)
         elif item.source is not None and item.link:
@@ -269,8 +287,28 @@ def _fill(staging: Path, files: Iterable[RenderedFile]) -> list[str]:
         else:
             with open(path, "xb") as handle:
                 handle.write(item.data or b"")
-        written.append(str(item.path))
     return written
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samestat(os.stat(a), os.stat(b))
+    except OSError:
+        return False
+
+
+def _prune(staging: Path, stale: Iterable[str]) -> None:
+    """Delete files a reused spare holds that this build does not write, and folders left empty."""
+    folders: set[Path] = set()
+    for rel in stale:
+        path = _target(staging, PurePosixPath(rel))
+        path.unlink(missing_ok=True)
+        folders.update(p for p in path.parents if p != staging and staging in p.parents)
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not empty
 
 
 def _manifest(files: Iterable[str]) -> str:
@@ -333,11 +371,20 @@ def _exclusive(output: Path) -> Iterator[None]:
 def _write_locked(files: Iterable[RenderedFile], output: Path,
                   verify: Callable[[list[str]], None] | None) -> WriteReport:
     recover(output)
-    staging = _staging(output)
+    staging, spare = _staging(output), _spare(output)
+    present: set[str] | None = None
     try:
-        staging.mkdir(parents=True)
-        (staging / MANIFEST).write_text(_manifest(()), encoding="utf-8")
-        written = _fill(staging, files)
+        if not spare.is_symlink() and spare.is_dir() and _manifest_ok(spare):
+            spare.rename(staging)  # from here a kill leaves a staging folder, which recover() removes
+            present = _listed(staging)
+            for kept in KEPT_DIRS:  # another tool's files are not newsgloss's to publish again
+                shutil.rmtree(staging / kept, ignore_errors=True)
+        else:
+            staging.mkdir(parents=True)
+            (staging / MANIFEST).write_text(_manifest(()), encoding="utf-8")
+        written = _fill(staging, files, present)
+        if present is not None:
+            _prune(staging, present - set(written))
         if verify is not None:  # the last word before the switch: may raise to keep the old site
             verify(written)
         (staging / MANIFEST).write_text(_manifest(written), encoding="utf-8")
@@ -357,7 +404,8 @@ def _write_locked(files: Iterable[RenderedFile], output: Path,
 
 
 def swap(staging: Path, output: Path) -> None:
-    """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one.
+    """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one
+    (a large one is kept as the next build's spare, see BACKGROUND_REMOVAL).
 
     If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
     """
@@ -371,8 +419,13 @@ def swap(staging: Path, output: Path) -> None:
             old.rename(output)
         raise
     if old.exists():
-        if len(_listed(old)) > BACKGROUND_REMOVAL and _remove_later(old):
-            return
+        if len(_listed(old)) > BACKGROUND_REMOVAL:
+            spare = _spare(output)
+            if not spare.exists() and not spare.is_symlink():
+                old.rename(spare)  # the next build updates it into its staging folder: no mass mkdir
+                return
+            if _remove_later(old):
+                return
         try:
             _remove(old)
         except OSError:

@@ -125,8 +125,8 @@ def test_a_search_index_and_os_junk_are_not_someone_elses_files(
     assert tree(output) == tree_of_version("new", output.parent / "expected", site)
 
 
-def tree_of_version(version: str, where: Path, site: Path) -> dict[str, bytes]:
-    write_site(site_files(version), where, site)
+def tree_of_version(version: str, where: Path, site: Path, n: int = 6) -> dict[str, bytes]:
+    write_site(site_files(version, n), where, site)
     return tree(where)
 
 
@@ -281,9 +281,12 @@ def _run_killed(kill_at: int, action: Callable[[], None], count_to: Path | None 
     return os.waitstatus_to_exitcode(status)
 
 
-@pytest.mark.parametrize("first_build", [False, True], ids=["rebuild", "first-build"])
-def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_path: Path,
-                                                                first_build: bool) -> None:
+@pytest.mark.parametrize("first_build, spare", [(False, False), (True, False), (False, True)],
+                         ids=["rebuild", "first-build", "rebuild-from-a-spare"])
+def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_path: Path, first_build: bool,
+                                                                spare: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if spare:  # a "large" site: the old output is kept as a spare, which the next build updates
+        monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)
     new = tree_of_version("new", tmp_path / "expected", site)
     output = site / "output"
     old: dict[str, bytes] = {} if first_build else tree_of_version("old", output, site)
@@ -295,7 +298,10 @@ def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_
         if first_build:
             shutil.rmtree(output, ignore_errors=True)
         else:
+            if spare:  # the spare holds yet another version, some of its files to replace, one to delete
+                write_site(site_files("older", n=8), output, site)
             write_site(site_files("old"), output, site)
+            assert not spare or output.with_name(".output.spare").is_dir()
 
     reset()
     assert _run_killed(10_000, build, tmp_path / "steps") == 0
@@ -315,7 +321,8 @@ def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_
         recover(output)
         assert (tree(output) if output.exists() else {}) in (old, new), f"killed at step {kill_at}"
         build()  # the next build cleans up and succeeds
-        assert tree(output) == new and leftovers(output) == [], f"killed at step {kill_at}"
+        assert tree(output) == new, f"killed at step {kill_at}"
+        assert leftovers(output) == ([".output.spare"] if spare else []), f"killed at step {kill_at}"
 
 
 def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched(
@@ -422,19 +429,41 @@ def test_a_second_build_writing_the_same_output_waits_its_turn_with_a_clear_erro
 
 # --- a large old site is removed in the background ------------------------------------------------
 
-def test_a_large_old_site_is_removed_by_a_background_process_after_the_switch(
+def test_a_large_old_site_is_kept_as_a_spare_that_the_next_build_updates_in_place_of_a_new_tree(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)  # the 7-file site counts as large
+    output, spare = site / "output", site / ".output.spare"
+    expected = {v: tree_of_version(v, tmp_path / v, site) for v in ("one", "two")}
+    write_site(site_files("one"), output, site)
+    write_site(site_files("two"), output, site)
+    assert tree(output) == expected["two"] and tree(spare) == expected["one"] and leftovers(output) == [".output.spare"]
+    live = output / "articles/a1/index.html"
+    # the third build: one page the same as in the live site (staged as a hard link), the rest new,
+    # a page gone; the spare shares no file with the live site that is written in place
+    files = [RenderedFile(PurePosixPath("articles/a1/index.html"), source=live, link=True),
+             *(f for f in site_files("three", n=3) if str(f.path) != "articles/a1/index.html")]
+    write_site(files, output, site)
+    assert tree(output) == {**tree_of_version("three", tmp_path / "three", site, n=3),
+                            "articles/a1/index.html": b"two 1", MANIFEST: tree(output)[MANIFEST]}
+    assert "articles/a5/index.html" not in tree(output) and not (output / "articles/a5").exists()
+    assert tree(spare) == expected["two"]  # the last site, untouched by the third build's writes
+
+
+def test_a_large_old_site_is_removed_by_a_background_process_when_no_spare_can_be_kept(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)  # the 7-file site counts as large
+    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)
     output = site / "output"
+    (site / ".output.spare").write_text("not a folder newsgloss made", encoding="utf-8")
     write_site(site_files("old"), output, site)
     write_site(site_files("new"), output, site)
     assert tree(output) == tree_of_version("new", tmp_path / "expected", site)  # in place at once
     deadline = time.monotonic() + 60
-    while leftovers(output) and time.monotonic() < deadline:
+    while leftovers(output) != [".output.spare"] and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert leftovers(output) == []  # the old site went, as a set-aside or a trash folder
+    assert leftovers(output) == [".output.spare"]  # the old site went; the stranger stayed
+    assert (site / ".output.spare").read_text(encoding="utf-8") == "not a folder newsgloss made"
 
 
 def test_the_next_build_finishes_an_interrupted_background_removal_but_never_a_running_one(

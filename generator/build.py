@@ -23,7 +23,7 @@ from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
 from generator.detect import KnownEntity, Lexicon
 from generator.deps import page_digests, sitemap_pages
-from generator.export import article_rows, write_exports
+from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import ImportResult, import_seed, save, unique_slug
 from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
@@ -375,8 +375,9 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
 
     for files in map_chunks(task, units, chunk_size=max(32, len(units) // (workers() * 6) or 1)):
         yield from files  # type: ignore[misc]
-    for path, saved in write_exports(cfg, rows, scratch):  # whole-site, but joined from cached rows
-        yield RenderedFile(path, source=saved, move=True)
+    if plan.export:  # whole-site, but joined from cached rows, and only when one of them changed
+        for path, saved in write_exports(cfg, rows, scratch):
+            yield RenderedFile(path, source=saved, move=True)
     try:  # the other files are cheap: always made
         yield from render_extras(env, theme, site, cfg, plan.sitemap, [])
     except TemplateError as exc:
@@ -404,6 +405,8 @@ class Plan:
     """Every output file after this build."""
     sitemap: list[tuple[PurePosixPath, dt.date | None]]
     """The sitemap's entries."""
+    export: bool = True
+    """The mentions export is written again (else the last one is staged as it is)."""
 
 
 def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleCache
@@ -413,6 +416,7 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     order = tuple(digests)
     sitemap = sitemap_pages(site, digests)
     digests["sitemap.xml"] = repr(sitemap)
+    digests[str(EXPORTS[0])] = cache.export_digest(site.articles)
     old = cache.state
     if cfg.search or old is None or old.key != cache.key or not old.pages:
         return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
@@ -420,7 +424,7 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     listing = tuple(sorted({*digests, *extras}))
     dirty = frozenset(p for p, d in digests.items() if old.pages.get(p) != d)
     removed = tuple(sorted(set(old.listing) - set(listing)))
-    return digests, Plan(False, order, dirty, removed, listing, sitemap)
+    return digests, Plan(False, order, dirty, removed, listing, sitemap, str(EXPORTS[0]) in dirty)
 
 
 def _listed(files: Iterable[RenderedFile], into: list[str]) -> Iterator[RenderedFile]:
@@ -552,7 +556,8 @@ def _with_unchanged(files: Iterable[RenderedFile], plan: Plan, output: Path) -> 
     for item in files:
         done.add(str(item.path))
         yield item
-    for path in plan.order:  # pages and feeds; every other file was made again
+    kept = () if plan.export else tuple(str(p) for p in EXPORTS)
+    for path in (*plan.order, *kept):  # pages, feeds and an unchanged export; every other file was made again
         if path not in done:
             yield RenderedFile(PurePosixPath(path), source=output.joinpath(*PurePosixPath(path).parts), link=True)
 

@@ -201,6 +201,8 @@ class CachedBody:
     """(link, target) of its relative links (linkcheck.body_links), checked against every build."""
     export: tuple[int, int] = (0, 0)
     """(offset, length) of its pickled rows of the mentions export (export.article_rows) in the pack."""
+    export_sha: str = ""
+    """Digest of those rows (the export is written again only when one of them changed)."""
 
 
 @dataclass(frozen=True, slots=True)

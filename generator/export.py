@@ -21,10 +21,11 @@ from generator.urls import join_url
 FIELDS = ("date", "article", "title", "entity", "name", "kind", "sentence", "url")
 CSV_PATH = PurePosixPath("data", "mentions.csv")
 JSON_PATH = PurePosixPath("data", "mentions.json")
+EXPORTS = (CSV_PATH, JSON_PATH)
 
 
-def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterable[ArticleMention]) -> tuple[str, str]:
-    """(CSV lines, JSON objects) of one article's sentences: by paragraph, then entity key, then text order.
+def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterable[ArticleMention]) -> tuple[bytes, bytes]:
+    """(CSV lines, JSON objects), UTF-8, of one article's sentences: by paragraph, then entity key, then text order.
 
     The JSON objects are formatted as `json.dumps(..., indent=1, ensure_ascii=False)` formats them
     inside the document's `mentions` list (`tests/test_export.py` holds the two together).
@@ -41,10 +42,10 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     objects = ",\n".join("  {\n" + ",\n".join(f'   "{k}": {encode_basestring(v)}' for k, v in zip(FIELDS, row))
                          + "\n  }" for row in rows)
-    return buffer.getvalue(), objects
+    return buffer.getvalue().encode("utf-8"), objects.encode("utf-8")
 
 
-def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[str, str]]:
+def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[bytes, bytes]]:
     """`article_rows` of every published article, newest first, from a whole mention index."""
     by_article: dict[str, list[ArticleMention]] = {}
     for entity_key in sorted(index.mentions):
@@ -54,32 +55,33 @@ def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tup
         yield article_rows(site, cfg, article, by_article.get(article.slug, ()))
 
 
-def _write(cfg: SiteConfig, rows: Iterable[tuple[str, str]], table: IO[str], doc: IO[str]) -> None:
-    table.write(",".join(FIELDS) + "\r\n")
-    doc.write("{\n" + "".join(f' {encode_basestring(k)}: {encode_basestring(v)},\n'
-                               for k, v in (("site", cfg.title), ("base_url", cfg.base_url)))
-              + ' "fields": [\n' + ",\n".join(f"  {encode_basestring(f)}" for f in FIELDS) + '\n ],\n "mentions": [')
+def _write(cfg: SiteConfig, rows: Iterable[tuple[bytes, bytes]], table: IO[bytes], doc: IO[bytes]) -> None:
+    table.write((",".join(FIELDS) + "\r\n").encode("utf-8"))
+    doc.write(("{\n" + "".join(f' {encode_basestring(k)}: {encode_basestring(v)},\n'
+                                for k, v in (("site", cfg.title), ("base_url", cfg.base_url)))
+               + ' "fields": [\n' + ",\n".join(f"  {encode_basestring(f)}" for f in FIELDS)
+               + '\n ],\n "mentions": [').encode("utf-8"))
     first = True
     for lines, objects in rows:
         table.write(lines)
         if objects:
-            doc.write(("\n" if first else ",\n") + objects)
+            doc.write(b"\n" if first else b",\n")
+            doc.write(objects)
             first = False
-    doc.write("]\n}\n" if first else "\n ]\n}\n")
+    doc.write(b"]\n}\n" if first else b"\n ]\n}\n")
 
 
-def write_exports(cfg: SiteConfig, rows: Iterable[tuple[str, str]], folder: Path) -> list[tuple[PurePosixPath, Path]]:
+def write_exports(cfg: SiteConfig, rows: Iterable[tuple[bytes, bytes]], folder: Path) -> list[tuple[PurePosixPath, Path]]:
     """Write data/mentions.csv (RFC 4180, UTF-8) and data/mentions.json into `folder`, from each
     published article's `article_rows` in order; return (output path, file written) of both."""
     csv_file, json_file = folder / "mentions.csv", folder / "mentions.json"
-    with open(csv_file, "w", encoding="utf-8", newline="") as table, \
-            open(json_file, "w", encoding="utf-8", newline="") as doc:
+    with open(csv_file, "wb") as table, open(json_file, "wb") as doc:
         _write(cfg, rows, table, doc)
     return [(CSV_PATH, csv_file), (JSON_PATH, json_file)]
 
 
-def export_data(cfg: SiteConfig, rows: Iterable[tuple[str, str]]) -> list[tuple[PurePosixPath, bytes]]:
+def export_data(cfg: SiteConfig, rows: Iterable[tuple[bytes, bytes]]) -> list[tuple[PurePosixPath, bytes]]:
     """`write_exports` in memory: (output path, bytes) of both files."""
-    table, doc = io.StringIO(newline=""), io.StringIO(newline="")
+    table, doc = io.BytesIO(), io.BytesIO()
     _write(cfg, rows, table, doc)
-    return [(CSV_PATH, table.getvalue().encode("utf-8")), (JSON_PATH, doc.getvalue().encode("utf-8"))]
+    return [(CSV_PATH, table.getvalue()), (JSON_PATH, doc.getvalue())]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _scan, code_dirs,
                              file_stat, new_pack_name, sha_of)
@@ -111,7 +111,7 @@ class ArticleCache:
         return entry
 
     def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions,
-            drift: list[Problem], links: tuple[tuple[str, str], ...] = (), rows: tuple[str, str] = ("", "")) -> None:
+            drift: list[Problem], links: tuple[tuple[str, str], ...] = (), rows: tuple[bytes, bytes] = (b"", b"")) -> None:
         """Store a freshly annotated body."""
         sha = self.sha.get(article.body.path, "")
         counts: dict[str, int] = {}
@@ -120,12 +120,16 @@ class ArticleCache:
         self.bodies[article.slug] = CachedBody(sha, self.pack.add(mentions), mentions.keys, tuple(counts.items()),
                                                self.pack.add(body), body.linked, body.problems, tuple(drift),
                                                tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links,
-                                               self.pack.add(rows))
+                                               self.pack.add(rows), sha_of(rows[0] + b"\0" + rows[1]))
 
-    def rows(self, article: Article) -> tuple[str, str]:
+    def rows(self, article: Article) -> tuple[bytes, bytes]:
         """The article's rows of the mentions export (`export.article_rows`), from the body pack."""
-        rows: tuple[str, str] = self.pack.get(self.bodies[article.slug].export)
+        rows: tuple[bytes, bytes] = self.pack.get(self.bodies[article.slug].export)
         return rows
+
+    def export_digest(self, articles: Iterable[Article]) -> str:
+        """Digest of the whole mentions export: its articles' row digests, in order."""
+        return sha_of("\n".join(self.bodies[a.slug].export_sha for a in articles).encode())
 
     def article_sha(self, article: Article) -> str:
         return self.sha.get(article.body.path, "")

@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -31,6 +32,15 @@ FUZZ_EXAMPLES = int(os.environ.get("NEWSGLOSS_FUZZ_EXAMPLES", 10_000 if IN_CI el
 """Generated inputs per fuzz test: at least 10,000 in CI, fewer in a plain local run."""
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def age_inputs(site: Path, seconds: float = 3600) -> None:
+    """Make every input look edited an hour ago (so nothing is "racy": see cache.fingerprint),
+    as on a real site, where an editor saves a file more than a few seconds before building."""
+    past = time.time() - seconds
+    for path in site.rglob("*"):
+        if ".newsgloss" not in path.parts and "output" not in path.parts:
+            os.utime(path, (past, past))
 SITES = Path(__file__).resolve().parent / "sites"
 SITE_PARTS = ("site.yaml", "seeds", "content", "themes")
 

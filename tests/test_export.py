@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.build import build, prepare
 from generator.config import SiteConfig, load_config
+from conftest import age_inputs
 from generator.export import FIELDS, export_data, index_rows, write_exports
 
 text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30)
@@ -30,7 +31,7 @@ def _reference(cfg: SiteConfig, articles: list[list[dict[str, str]]]) -> tuple[b
     return table.getvalue().encode("utf-8"), (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _fragments(articles: list[list[dict[str, str]]]) -> list[tuple[str, str]]:
+def _fragments(articles: list[list[dict[str, str]]]) -> list[tuple[bytes, bytes]]:
     """Per-article rows formatted the way export.article_rows formats them."""
     from json.encoder import encode_basestring  # type: ignore[attr-defined]
     out = []
@@ -39,7 +40,7 @@ def _fragments(articles: list[list[dict[str, str]]]) -> list[tuple[str, str]]:
         csv.writer(table, lineterminator="\r\n").writerows([[r[f] for f in FIELDS] for r in rows])
         objects = ",\n".join("  {\n" + ",\n".join(f'   "{f}": {encode_basestring(r[f])}' for f in FIELDS) + "\n  }"
                              for r in rows)
-        out.append((table.getvalue(), objects))
+        out.append((table.getvalue().encode("utf-8"), objects.encode("utf-8")))
     return out
 
 
@@ -71,6 +72,7 @@ def test_a_site_export_matches_its_mention_index(site_dir: Path, tmp_path: Path)
 def test_an_incremental_build_exports_what_a_clean_build_does(site_dir: Path) -> None:
     with (site_dir / "site.yaml").open("a", encoding="utf-8") as handle:
         handle.write("search: false\n")  # the build that renders in workers and joins cached rows
+    age_inputs(site_dir)
     cfg = load_config(site_dir)
     build(cfg)
     path = site_dir / "content/articles/ferry-strike.md"
@@ -80,3 +82,20 @@ def test_an_incremental_build_exports_what_a_clean_build_does(site_dir: Path) ->
     site, index, *_ = prepare(cfg, import_new=False)
     assert "The Port Authority spoke again." in cached[1].decode("utf-8")
     assert cached == [data for _, data in export_data(cfg, index_rows(site, index, cfg))]
+
+
+def test_an_edit_that_names_no_one_keeps_the_export_as_it_was(site_dir: Path) -> None:
+    with (site_dir / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("search: false\n")
+    age_inputs(site_dir)
+    cfg = load_config(site_dir)
+    build(cfg)
+    before = (cfg.output_dir / "data/mentions.json").stat().st_ino
+    path = site_dir / "content/articles/ferry-strike.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was calm.\n", encoding="utf-8")
+    build(cfg)
+    assert "The weather was calm." in (cfg.output_dir / "articles/ferry-strike/index.html").read_text("utf-8")
+    assert (cfg.output_dir / "data/mentions.json").stat().st_ino == before  # staged as a hard link
+    site, index, *_ = prepare(cfg, import_new=False)
+    assert [(cfg.output_dir / p).read_bytes() for p in ("data/mentions.csv", "data/mentions.json")] == \
+        [data for _, data in export_data(cfg, index_rows(site, index, cfg))]

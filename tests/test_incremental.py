@@ -6,7 +6,6 @@ of the previous build, and compares the output with a clean build of the same in
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 import shutil
@@ -16,11 +15,10 @@ from typing import Callable
 
 import pytest
 
-from conftest import SITES, copy_site
+from conftest import SITES, age_inputs, copy_site
 from generator.build import build
 from generator.config import load_config
 
-PAST = time.time() - 3600
 PEOPLE = ("maria-lopez", "port-authority")
 
 
@@ -34,10 +32,7 @@ def _inodes(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def _age(site: Path) -> None:
-    """Make every input look edited an hour ago (so nothing is "racy": see cache.fingerprint)."""
-    for path in site.rglob("*"):
-        if ".newsgloss" not in path.parts and "output" not in path.parts:
-            os.utime(path, (PAST, PAST))
+    age_inputs(site)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -309,9 +310,16 @@ def load_entity(path: Path, shown: str, group: str) -> tuple[Entity | None, list
 def _markdown_files(folder: Path, site_dir: Path, problems: list[Problem]) -> list[Path]:
     if not folder.is_dir():
         return []
+    folder_outside = outside_site(folder, site_dir) is not None
     found = []
-    for path in sorted(p for p in folder.glob("*.md") if not p.name.startswith(".") and p.is_file()):
-        outside = outside_site(path, site_dir)
+    with os.scandir(folder) as entries:  # one listing with file types: 10,000 articles load per build
+        named = sorted((e for e in entries if e.name.endswith(".md") and not e.name.startswith(".")),
+                       key=lambda e: e.name)
+    for entry in named:
+        path = folder / entry.name
+        if not entry.is_file():
+            continue
+        outside = outside_site(path, site_dir) if folder_outside or entry.is_symlink() else None
         if outside is not None:
             problems.append(outside)
         else:

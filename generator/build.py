@@ -26,13 +26,13 @@ from generator.deps import page_digests, sitemap_pages
 from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importer import ImportResult, import_seed, save, unique_slug
-from generator.incremental import ArticleCache, LazyBodies, cached_index, site_key
+from generator.incremental import ArticleCache, LazyBodies, PackedArticle, cached_index, pack_article, site_key
 from generator.linkcheck import check_link_targets, link_targets
 from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
-from generator.parallel import map_chunks, workers
+from generator.parallel import map_chunks, trim_memory, workers
 from generator.redirects import redirect_problems
 from generator.contexts import contexts
 from generator.maps import load_world
@@ -205,7 +205,7 @@ def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Arti
                     _resolver(site, page), cfg.annotations.entity_footnotes, article.slug)
 
 
-Annotated = tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...], tuple[str, str]]
+Annotated = tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...], tuple[bytes, bytes]]
 """An annotated article: body, mentions, (link, target) of its relative links, its export rows."""
 
 
@@ -217,13 +217,29 @@ def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]) 
     """
     def task(chunk: Sequence[Article]) -> list[Annotated]:
         md = make_parser()
+        return [_annotated(md, site, cfg, article) for article in chunk]
+
+    return map_chunks(task, articles)
+
+
+def _annotated(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> Annotated:
+    body = _annotate_article(md, site, cfg, article)
+    found = mentions_in(site, article, body)
+    return (replace(body, paragraphs=()), found, link_targets(str(page_path("articles", article.slug)), body.hrefs),
+            article_rows(site, cfg, article, found.mentions))
+
+
+def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
+                    with_text: Callable[[Article], Article]) -> Iterator[PackedArticle]:
+    """`annotate_articles` for the cache: each worker reads the Markdown of its articles
+    (`with_text`) and pickles what it made, with the drift warnings."""
+    def task(chunk: Sequence[Article]) -> list[PackedArticle]:
+        md = make_parser()
         out = []
-        for article in chunk:
-            body = _annotate_article(md, site, cfg, article)
-            found = mentions_in(site, article, body)
-            out.append((replace(body, paragraphs=()), found,
-                        link_targets(str(page_path("articles", article.slug)), body.hrefs),
-                        article_rows(site, cfg, article, found.mentions)))
+        for article in map(with_text, chunk):
+            body, found, links, rows = _annotated(md, site, cfg, article)
+            warned = drift(replace(site, articles=(article,), drafts=()), {article.slug: body})
+            out.append(pack_article(body, found, warned, links, rows))
         return out
 
     return map_chunks(task, articles)
@@ -284,14 +300,14 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
     problems and drift warnings of an unchanged article are the cached ones.
     """
     articles = (*site.articles, *site.drafts)
-    todo = [a if cache is None else cache.with_text(a) for a in articles if cache is None or cache.cached(a) is None]
+    todo = [a for a in articles if cache is None or cache.cached(a) is None]
     bodies: dict[str, AnnotatedBody] = {}
     records: dict[str, ArticleMentions] = {}
-    for article, (body, record, links, rows) in zip(todo, annotate_articles(site, cfg, todo)):
-        if cache is not None:
-            cache.add(article, body, record, drift(replace(site, articles=(article,), drafts=()),
-                                                   {article.slug: body}), links, rows)
-        else:
+    if cache is not None:
+        for article, packed in zip(todo, packed_articles(site, cfg, todo, cache.with_text)):
+            cache.add(article, packed)
+    else:
+        for article, (body, record, _, _) in zip(todo, annotate_articles(site, cfg, todo)):
             bodies[article.slug] = body
             records[article.slug] = record
     if cache is None:
@@ -334,6 +350,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     with timer("annotate"):
         bodies, records, found, drifted = annotate_site(site, cfg, cache)
         entity_bodies = annotate_entities(site, cfg)
+        trim_memory()  # before the render workers fork: they count what they inherit
     problems += found
     for body in entity_bodies.values():
         problems += body.problems

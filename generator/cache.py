@@ -290,7 +290,10 @@ class BodyPack:
             pass
 
     def add(self, body: Any) -> tuple[int, int]:
-        data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.add_bytes(pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def add_bytes(self, data: bytes) -> tuple[int, int]:
+        """Append something pickled already; return its (offset, length)."""
         offset = self._end
         os.pwrite(self._fd, data, offset)
         self._end += len(data)

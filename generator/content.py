@@ -239,6 +239,18 @@ def _read(path: Path, shown: str) -> tuple[YamlDoc | None, str, int, list[Proble
     return doc, body, body_line, problems + found
 
 
+def read_body(path: Path, shown: str) -> str | None:
+    """The Markdown body of a content file, read as `load_article` reads it (None if unreadable)."""
+    try:
+        text, problems = decode_seed(path.read_bytes(), shown)
+    except OSError:
+        return None
+    if any(p.level == "error" for p in problems):
+        return None
+    fm, body, _ = split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return body if fm is not None else None
+
+
 def _unknown_keys(doc: YamlDoc, known: frozenset[str], problems: list[Problem]) -> None:
     for key in doc.data:
         if key not in known:

@@ -11,14 +11,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+import pickle
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _scan, code_dirs,
+from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan, code_dirs,
                              file_stat, new_pack_name, sha_of)
 from generator.config import SiteConfig
-from generator.content import Article, load_article
+from generator.content import Article, load_article, read_body
 from generator.errors import Problem
 from generator.markdown import AnnotatedBody
 from generator.model import ArticleMentions, MentionIndex, Site
@@ -60,7 +61,11 @@ class ArticleCache:
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (new_pack_name() if fresh else state.pack), fresh)
 
     def read(self, path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
-        """content.load_article, skipping files whose size, mtime and inode are as last read."""
+        """content.load_article, skipping files whose size, mtime and inode are as last read.
+
+        The article comes without its Markdown (`with_text` reads it where it is annotated), so
+        the text of ten thousand articles never sits in this process (nor in its forked workers).
+        """
         old = self.state.files.get(shown) if self.state else None
         try:
             stat = file_stat(path)
@@ -69,7 +74,7 @@ class ArticleCache:
         if old is not None and old.stat == stat:
             self.files[shown] = old
             self.sha[shown] = old.sha
-            return old.article, list(old.problems)
+            return without_text(old.article), list(old.problems)
         try:
             sha = sha_of(path.read_bytes())
         except OSError:
@@ -79,6 +84,7 @@ class ArticleCache:
         else:
             article, problems = load_article(path, shown)
             entry = CachedFile(stat, sha, article, tuple(problems))
+        entry = replace(entry, article=without_text(entry.article))
         self.files[shown] = entry
         self.sha[shown] = sha
         return entry.article, list(entry.problems)
@@ -93,11 +99,11 @@ class ArticleCache:
                                    self.state.pages, self.state.listing)
 
     def with_text(self, article: Article) -> Article:
-        """The article with its Markdown (the state keeps articles without it): read again if needed."""
+        """The article with its Markdown, read again from its file (the cache keeps articles without it)."""
         if article.body.text or self.site_dir is None:
             return article
-        full, _ = load_article(self.site_dir / article.body.path, article.body.path)
-        return full if full is not None and full.slug == article.slug else article
+        text = read_body(self.site_dir / article.body.path, article.body.path)
+        return article if text is None else replace(article, body=replace(article.body, text=text))
 
     def cached(self, article: Article) -> CachedBody | None:
         """The article's body from the last build, if its file and the site key are unchanged."""
@@ -110,17 +116,12 @@ class ArticleCache:
         self.bodies[article.slug] = entry
         return entry
 
-    def add(self, article: Article, body: AnnotatedBody, mentions: ArticleMentions,
-            drift: list[Problem], links: tuple[tuple[str, str], ...] = (), rows: tuple[bytes, bytes] = (b"", b"")) -> None:
-        """Store a freshly annotated body."""
-        sha = self.sha.get(article.body.path, "")
-        counts: dict[str, int] = {}
-        for mention in mentions.mentions:
-            counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
-        self.bodies[article.slug] = CachedBody(sha, self.pack.add(mentions), mentions.keys, tuple(counts.items()),
-                                               self.pack.add(body), body.linked, body.problems, tuple(drift),
-                                               tuple(dict.fromkeys(q.entity for q in mentions.quotes)), links,
-                                               self.pack.add(rows), sha_of(rows[0] + b"\0" + rows[1]))
+    def add(self, article: Article, packed: PackedArticle) -> None:
+        """Store a freshly annotated article (packed by a worker: the bytes go straight to the pack)."""
+        body, mentions, rows = (self.pack.add_bytes(blob) for blob in packed.blobs)
+        self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, packed.keys,
+                                               packed.counts, body, packed.linked, packed.problems, packed.drift,
+                                               packed.quoted, packed.links, rows, packed.export_sha)
 
     def rows(self, article: Article) -> tuple[bytes, bytes]:
         """The article's rows of the mentions export (`export.article_rows`), from the body pack."""
@@ -143,11 +144,42 @@ class ArticleCache:
 
     def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
         """What the next build will start from (articles without their Markdown: it is annotated)."""
-        files = {path: replace(entry, article=_without_text(entry.article)) for path, entry in self.files.items()}
-        return SiteState(self.key, files, self.bodies, self.pack.path.name, pages, listing)
+        return SiteState(self.key, self.files, self.bodies, self.pack.path.name, pages, listing)
 
 
-def _without_text(article: Article | None) -> Article | None:
+@dataclass(frozen=True, slots=True)
+class PackedArticle:
+    """What annotating one article gives the cache: pickled blobs and the small facts kept in memory."""
+
+    blobs: tuple[bytes, bytes, bytes]
+    """Pickled AnnotatedBody, ArticleMentions and export rows, for the body pack."""
+    keys: tuple[str, ...]
+    counts: tuple[tuple[str, int], ...]
+    linked: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    drift: tuple[Problem, ...]
+    quoted: tuple[str, ...]
+    links: tuple[tuple[str, str], ...]
+    export_sha: str
+
+
+_fast_pickling(PackedArticle)
+
+
+def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
+                 links: tuple[tuple[str, str], ...], rows: tuple[bytes, bytes]) -> PackedArticle:
+    """Pickle an annotated article for the cache (in the worker that annotated it)."""
+    counts: dict[str, int] = {}
+    for mention in mentions.mentions:
+        counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
+    blobs = tuple(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL) for x in (body, mentions, rows))
+    return PackedArticle(blobs, mentions.keys, tuple(counts.items()), body.linked,  # type: ignore[arg-type]
+                         body.problems, tuple(drift), tuple(dict.fromkeys(q.entity for q in mentions.quotes)),
+                         links, sha_of(rows[0] + b"\0" + rows[1]))
+
+
+def without_text(article: Article | None) -> Article | None:
+    """The article without its Markdown."""
     if article is None or not article.body.text:
         return article
     return replace(article, body=replace(article.body, text=""))
@@ -178,6 +210,10 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody], pack: BodyPack) -
                         LazyMentions(pack, bodies, with_quotes, records, "quotes"), local)
 
 
+KEPT_RECORDS = 2000
+"""Articles' sentences kept unpickled at a time (each entity page reads those of its own articles)."""
+
+
 class LazyMentions(Mapping[str, tuple[Any, ...]]):
     """Entity key -> its sentences (or quotes), newest article first, unpickled from the cache on use."""
 
@@ -192,6 +228,8 @@ class LazyMentions(Mapping[str, tuple[Any, ...]]):
     def _record(self, slug: str) -> ArticleMentions:
         record = self._records.get(slug)
         if record is None:
+            if len(self._records) >= KEPT_RECORDS:  # a worker renders hundreds of entity pages: bound it
+                self._records.clear()
             record = self._records[slug] = self._pack.get(self._bodies[slug].mentions)
         return record
 

@@ -7,14 +7,19 @@ results are merged in input order, whatever order the workers finish in.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 import os
 import sys
-from typing import Callable, Iterator, Sequence, TypeVar
+from collections import deque
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+AHEAD = 3
+"""Chunks handed out per worker before the oldest result is taken (bounds results held in memory)."""
 MIN_PARALLEL = 64
 """Below this many items the pool costs more than it saves: run in this process."""
 
@@ -33,14 +38,23 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_chunk(chunk: Sequence[object]) -> list[object]:
+_ITEMS: Sequence[object] = ()
+"""The items of the running map (forked workers see them: only (start, stop) crosses the pipe)."""
+
+
+def _run_chunk(span: tuple[int, int]) -> list[object]:
     assert _TASK is not None
-    return _TASK(chunk)
+    return _TASK(_ITEMS[span[0]:span[1]])
 
 
-def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
-    """Consecutive slices of at most `size` items."""
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def trim_memory() -> None:
+    """Collect garbage and hand freed heap back to the system, so forked workers start smaller
+    (their resident memory counts what they inherit)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
@@ -50,7 +64,7 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     `task` takes a chunk and returns one result per item. With one process, few items, or no
     `fork` (Windows, macOS default), it runs here, with the same results.
     """
-    global _TASK
+    global _TASK, _ITEMS
     count = processes or workers()
     if count <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
             or sys.platform == "darwin":
@@ -58,14 +72,21 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
         return
     size = chunk_size or max(8, min(256, len(items) // (count * 8) or 1))
     previous, _TASK = _TASK, task  # type: ignore[assignment]  # kept while the pool may fork a worker
+    previous_items, _ITEMS = _ITEMS, items
     try:
         pool = multiprocessing.get_context("fork").Pool(count)
         try:
-            for result in pool.imap(_run_chunk, chunks(items, size)):
-                yield from result  # type: ignore[misc]
+            spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+            waiting: deque[Any] = deque()
+            for span in spans:  # a few chunks ahead per worker, not all: results wait in this process's memory
+                waiting.append(pool.apply_async(_run_chunk, (span,)))
+                if len(waiting) > AHEAD * count:
+                    yield from waiting.popleft().get()
+            while waiting:
+                yield from waiting.popleft().get()
             pool.close()
         finally:
             pool.terminate()
             pool.join()
     finally:
-        _TASK = previous
+        _TASK, _ITEMS = previous, previous_items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class RenderedFile:
     """`source` is the same file in the previous output: the writer hard-links it (incremental builds)."""
 
 
+@functools.lru_cache(maxsize=8192)  # entity pages show the same dates thousands of times
 def _date_long(value: dt.date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 

@@ -22,7 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -182,7 +182,8 @@ class CachedBody:
     sha: str
     """Digest of the article file it was made from."""
     mentions: tuple[int, int]
-    """(offset, length) of its pickled ArticleMentions in the pack (read only for the entity pages rendered)."""
+    """(offset, length) in the pack of its sentences and quotes, pickled as plain tuples (incremental.Sentences),
+    read only for the entity pages rendered."""
     keys: tuple[str, ...]
     """Its entity keys (front matter, then links)."""
     counts: tuple[tuple[str, int], ...]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from posixpath import normpath
@@ -75,13 +76,13 @@ def body_links(page: str, html: str) -> tuple[tuple[str, str], ...]:
 
 def link_targets(page: str, links: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """(link, target path) of the relative ones among `links` (hrefs and srcs of a body shown on `page`)."""
-    base = PurePosixPath(page).parent
+    base = posixpath.dirname(page) or "."
     found = []
     for link in links:
         parts = urlsplit(link)
         if parts.scheme or parts.netloc or link.startswith("//") or not parts.path:
             continue
-        target = normpath(str(base / unquote(parts.path)))
+        target = normpath(posixpath.join(base, unquote(parts.path)))
         if target.endswith("/") or parts.path.endswith("/"):
             target = target.rstrip("/") + "/index.html"
         found.append((link, target))

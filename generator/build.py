@@ -327,7 +327,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     annotated again.
     """
     timer = timer or Stopwatch()
-    read = cache.read if cache is not None else None
+    read = cache.read_all if cache is not None else None
     with timer("load"):
         content, problems = load_content(cfg, read)
     imported: list[str] = []

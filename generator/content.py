@@ -339,19 +339,21 @@ def _markdown_files(folder: Path, site_dir: Path, problems: list[Problem]) -> li
     return found
 
 
-ArticleLoader = Callable[[Path, str], tuple["Article | None", list[Problem]]]
+ArticleLoader = Callable[[list[tuple[Path, str]]], list[tuple["Article | None", list[Problem]]]]
+"""Loads articles given as (path, shown path): load_article for each, or the build cache's reader."""
 
 
-def load_content(cfg: SiteConfig, read_article: ArticleLoader | None = None) -> tuple[Content, list[Problem]]:
+def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None) -> tuple[Content, list[Problem]]:
     """Load every article and registry file under content/; gather all problems.
 
-    `read_article` replaces `load_article` (the build cache passes one that skips unchanged files).
+    `read_articles` replaces `load_article` (the build cache passes one that skips unchanged files).
     """
     problems: list[Problem] = []
     articles: list[Article] = []
     registry: dict[str, dict[str, Entity]] = {"actors": {}, "locations": {}}
-    for path in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems):
-        article, found = (read_article or load_article)(path, f"content/articles/{path.name}")
+    files = [(path, f"content/articles/{path.name}")
+             for path in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems)]
+    for article, found in (read_articles or (lambda items: [load_article(*item) for item in items]))(files):
         problems += found
         if article is not None:
             articles.append(article)

@@ -14,7 +14,7 @@ import hashlib
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan, code_dirs,
                              file_stat, new_pack_name, sha_of)
@@ -22,6 +22,7 @@ from generator.config import SiteConfig
 from generator.content import Article, load_article, read_body
 from generator.errors import Problem
 from generator.markdown import AnnotatedBody
+from generator.parallel import map_chunks
 from generator.model import ArticleMention, ArticleMentions, MentionIndex, Quote, Site
 from generator.theme import Theme
 
@@ -38,6 +39,10 @@ def site_key(cfg: SiteConfig, site: Site, theme: Theme) -> str:
         for slug in sorted(registry):
             digest.update(repr(registry[slug]).encode())
     return digest.hexdigest()
+
+
+Parsed = tuple["CachedFile | None", "Article | None", list[Problem]]
+"""A file parsed for the cache: its entry (None when it cannot be read now), article and problems."""
 
 
 class ArticleCache:
@@ -61,33 +66,59 @@ class ArticleCache:
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (new_pack_name() if fresh else state.pack), fresh)
 
     def read(self, path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
-        """content.load_article, skipping files whose size, mtime and inode are as last read.
+        """content.load_article, skipping a file whose size, mtime and inode are as last read."""
+        return self.read_all([(path, shown)])[0]
 
-        The article comes without its Markdown (`with_text` reads it where it is annotated), so
-        the text of ten thousand articles never sits in this process (nor in its forked workers).
+    def read_all(self, files: Sequence[tuple[Path, str]]) -> list[tuple[Article | None, list[Problem]]]:
+        """content.load_article for each (path, shown path), skipping files whose size, mtime and
+        inode are as last read; the others are parsed in parallel workers.
+
+        Articles come without their Markdown (`with_text` reads it where it is annotated), so the
+        text of ten thousand articles never sits in this process (nor in its forked workers).
         """
-        old = self.state.files.get(shown) if self.state else None
+        known = [self._known(path, shown) for path, shown in files]
+        todo = [(path, shown, stat) for (path, shown), (stat, old) in zip(files, known) if old is None]
+
+        def parse(chunk: Sequence[tuple[Path, str, tuple[int, int, int] | None]]) -> list[Parsed]:
+            return [self._parse(path, shown, stat) for path, shown, stat in chunk]
+
+        parsed = iter(map_chunks(parse, todo))
+        out: list[tuple[Article | None, list[Problem]]] = []
+        for (path, shown), (stat, old) in zip(files, known):
+            entry = old
+            if entry is None:
+                entry, article, problems = next(parsed)
+                if entry is None:  # unreadable now: nothing to remember
+                    out.append((article, problems))
+                    continue
+            self.files[shown] = entry
+            self.sha[shown] = entry.sha
+            out.append((entry.article, list(entry.problems)))
+        return out
+
+    def _known(self, path: Path, shown: str) -> tuple[tuple[int, int, int] | None, CachedFile | None]:
+        """(stat, the last build's entry if the file is unchanged since)."""
         try:
             stat = file_stat(path)
         except OSError:
-            return load_article(path, shown)
-        if old is not None and old.stat == stat:
-            self.files[shown] = old
-            self.sha[shown] = old.sha
-            return without_text(old.article), list(old.problems)
+            return None, None
+        old = self.state.files.get(shown) if self.state else None
+        return stat, old if old is not None and old.stat == stat else None
+
+    def _parse(self, path: Path, shown: str, stat: tuple[int, int, int] | None) -> Parsed:
+        old = self.state.files.get(shown) if self.state else None
         try:
+            if stat is None:
+                raise OSError
             sha = sha_of(path.read_bytes())
         except OSError:
-            return load_article(path, shown)
+            return (None, *load_article(path, shown))
         if old is not None and old.sha == sha:
             entry = CachedFile(stat, sha, old.article, old.problems)
         else:
             article, problems = load_article(path, shown)
-            entry = CachedFile(stat, sha, article, tuple(problems))
-        entry = replace(entry, article=without_text(entry.article))
-        self.files[shown] = entry
-        self.sha[shown] = sha
-        return entry.article, list(entry.problems)
+            entry = CachedFile(stat, sha, without_text(article), tuple(problems))
+        return entry, entry.article, list(entry.problems)
 
     def reuse(self, key: str) -> None:
         """Set this build's site key; cached bodies count only when the last build had the same."""

@@ -538,7 +538,7 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     with timer("save"):
-        save_state(cfg, cache.state_for(digests, tuple(sorted(listing))))
+        save_state(cfg, cache.state_for(digests, tuple(sorted(listing))), cache.loaded)
     return BuildReport(len(site.articles), len(site.actors), len(site.locations), len(listing), 0.0,
                        tuple(imported), tuple(problems), sum(1 for f in listing if f.endswith(".html")))
 

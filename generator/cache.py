@@ -22,7 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -222,6 +222,10 @@ class SiteState:
     """Output path -> digest of what it shows (deps.page_digests)."""
     listing: tuple[str, ...]
     """Every file of the output, sorted."""
+    token: str = ""
+    """Names the state file it was loaded from (journal records name it too); "" for a new state."""
+    changes: int = 0
+    """Entries changed by the journal records applied on loading."""
 
 
 def _fast_pickling(*classes: type) -> None:
@@ -234,34 +238,92 @@ def _fast_pickling(*classes: type) -> None:
         copyreg.pickle(cls, lambda obj, names=names: (type(obj), tuple(getattr(obj, n) for n in names)))
 
 
+JOURNAL_SHARE = 0.2
+"""The journal of changes is folded into a new state file once it holds this share of the entries."""
+
+
 def load_state(cfg: SiteConfig) -> SiteState | None:
-    """The last build's state, or None when absent, damaged or from another version."""
+    """The last build's state, or None when absent, damaged or from another version.
+
+    The state file is the state of some build; `state.journal` holds what each later build
+    changed, applied in order (a damaged record and those after it are ignored: the cache then
+    knows less, and the build redoes that work).
+    """
+    folder = cfg.site_dir / CACHE_DIR
     try:
-        with open(cfg.site_dir / CACHE_DIR / "state.pickle", "rb") as handle:
-            if pickle.load(handle) != (FORMAT, __version__):
+        with open(folder / "state.pickle", "rb") as handle:
+            header = pickle.load(handle)
+            if header[:2] != (FORMAT, __version__):
                 return None
             state = pickle.load(handle)
     except Exception:  # noqa: BLE001 - any damage means "no cache"
         return None
-    if not isinstance(state, SiteState) or not (cfg.site_dir / CACHE_DIR / state.pack).is_file():
+    if not isinstance(state, SiteState):
         return None
-    return state
-
-
-def save_state(cfg: SiteConfig, state: SiteState) -> None:
-    """Replace the state file atomically, then drop body packs it no longer names."""
-    folder = cfg.site_dir / CACHE_DIR
-    tmp = folder / f".state.{os.getpid()}.tmp"
+    token, changes = header[2], 0
+    files, bodies, pages, listing, key, pack = dict(state.files), dict(state.bodies), dict(state.pages), \
+        state.listing, state.key, state.pack
     try:
+        with open(folder / "state.journal", "rb") as handle:
+            while True:
+                record = pickle.load(handle)
+                if record[0] != token:
+                    break
+                _, key, pack, files_changed, bodies_changed, pages_changed, new_listing = record
+                for target, changed in ((files, files_changed), (bodies, bodies_changed), (pages, pages_changed)):
+                    for name, value in changed.items():
+                        if value is None:
+                            target.pop(name, None)
+                        else:
+                            target[name] = value
+                    changes += len(changed)
+                listing = new_listing if new_listing is not None else listing
+    except Exception:  # noqa: BLE001 - the end of the journal, or a record cut short by a crash
+        pass
+    state = SiteState(key, files, bodies, pack, pages, listing, token, changes)
+    return state if (folder / state.pack).is_file() else None
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Entries of `new` that are not the very objects of `old`, and None for those it dropped."""
+    out: dict[str, Any] = {k: v for k, v in new.items() if old.get(k) is not v and old.get(k) != v}
+    out.update((k, None) for k in old.keys() - new.keys())
+    return out
+
+
+def save_state(cfg: SiteConfig, state: SiteState, last: SiteState | None = None) -> None:
+    """Record `state` for the next build: as a journal record of what changed since `last` (the
+    state this build loaded) while that is cheap, else as a new state file; then drop body packs
+    the state no longer names."""
+    folder = cfg.site_dir / CACHE_DIR
+    try:
+        if last is not None and last.token and (folder / "state.pickle").is_file():
+            changes = [_changed(last.files, state.files), _changed(last.bodies, state.bodies),
+                       _changed(last.pages, state.pages)]
+            total = last.changes + sum(map(len, changes))
+            if total <= JOURNAL_SHARE * max(1, len(state.files) + len(state.bodies) + len(state.pages)):
+                record = (last.token, state.key, state.pack, *changes,
+                          state.listing if state.listing != last.listing else None)
+                with open(folder / "state.journal", "ab") as handle:
+                    handle.write(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+                _drop_packs(folder, state.pack)
+                return
+        tmp = folder / f".state.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
-            pickle.dump((FORMAT, __version__), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / "state.pickle")
-        for old in folder.glob("bodies-*.pack"):
-            if old.name != state.pack:
-                old.unlink()
+            pickle.dump((FORMAT, __version__, f"{time.time_ns()}-{os.getpid()}"), handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(dataclasses.replace(state, token="", changes=0), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / "state.pickle")  # a new token: the old journal no longer applies
+        (folder / "state.journal").unlink(missing_ok=True)
+        _drop_packs(folder, state.pack)
     except OSError:
         pass
+
+
+def _drop_packs(folder: Path, keep: str) -> None:
+    for old in folder.glob("bodies-*.pack"):
+        if old.name != keep:
+            old.unlink()
 
 
 class BodyPack:

@@ -52,6 +52,7 @@ class ArticleCache:
     """
 
     def __init__(self, cfg: SiteConfig, state: SiteState | None, patchable: bool = True) -> None:
+        self._loaded = state
         if state is not None and not patchable:  # output/ is not the one it describes: no page digests
             state = SiteState(state.key, state.files, state.bodies, state.pack, {}, ())
         self.state = state
@@ -176,6 +177,12 @@ class ArticleCache:
     def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
         """What the next build will start from (articles without their Markdown: it is annotated)."""
         return SiteState(self.key, self.files, self.bodies, self.pack.path.name, pages, listing)
+
+    @property
+    def loaded(self) -> SiteState | None:
+        """The state as this build loaded it (to save only what changed), None if it is not reused."""
+        return self._loaded if self._loaded is not None and self.state is not None \
+            and self.state.key == self._loaded.key and self.state.pack == self._loaded.pack else None
 
 
 @dataclass(frozen=True, slots=True)

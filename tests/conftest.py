@@ -35,12 +35,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def age_inputs(site: Path, seconds: float = 3600) -> None:
-    """Make every input look edited an hour ago (so nothing is "racy": see cache.fingerprint),
-    as on a real site, where an editor saves a file more than a few seconds before building."""
-    past = time.time() - seconds
+    """Make every input edited in the last minute look edited an hour ago (so nothing is "racy":
+    see cache.fingerprint), as on a real site, where an editor saves a file more than a few seconds
+    before building. Older files keep their times (a build reads a file again when its time moves)."""
+    now = time.time()
     for path in site.rglob("*"):
-        if ".newsgloss" not in path.parts and "output" not in path.parts:
-            os.utime(path, (past, past))
+        if ".newsgloss" not in path.parts and "output" not in path.parts and path.stat().st_mtime > now - 60:
+            os.utime(path, (now - seconds, now - seconds))
+
+
 SITES = Path(__file__).resolve().parent / "sites"
 SITE_PARTS = ("site.yaml", "seeds", "content", "themes")
 

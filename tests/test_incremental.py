@@ -190,3 +190,33 @@ def test_parallel_cached_build_equals_the_one_process_reference_renderer(
     reference = {str(f.path): f.data if f.source is None else f.source.read_bytes()
                  for f in render_site(*parts[:4], cfg, theme)}
     assert built == reference
+
+
+def test_a_chain_of_edits_is_journalled_and_each_build_equals_a_clean_one(archive: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small builds append what changed to `.newsgloss/state.journal` instead of rewriting the whole
+    state; a damaged last record costs only work; a long journal is folded into a new state file."""
+    from generator import cache
+
+    monkeypatch.setattr(cache, "JOURNAL_SHARE", 2.0)  # a tiny site: every edit touches a large share of it
+    state, journal = archive / ".newsgloss/state.pickle", archive / ".newsgloss/state.journal"
+    base = state.read_bytes()
+    for i, edit in enumerate(["body sentence", "title", "entity added"]):
+        EDITS[edit](archive)
+        age_inputs(archive)
+        build(load_config(archive))
+        assert state.read_bytes() == base and journal.stat().st_size > 0, edit  # journalled
+        assert _tree(archive / "output") == _clean_build(archive, tmp_path), edit
+    with journal.open("r+b") as handle:  # a crash cut the last record short
+        handle.truncate(journal.stat().st_size - 7)
+    EDITS["article added"](archive)
+    age_inputs(archive)
+    build(load_config(archive))
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+    assert state.read_bytes() == base
+    monkeypatch.setattr(cache, "JOURNAL_SHARE", 0.2)  # the journal now holds more than that share
+    _edit(archive / ARTICLES / "report-01.md", r"harbour was calm", "harbour was quiet")
+    age_inputs(archive)
+    build(load_config(archive))
+    assert state.read_bytes() != base and not journal.exists()
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)

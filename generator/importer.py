@@ -8,14 +8,17 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from generator.detect import Detection, EntityGuess, Lexicon, Mention, detect
+from generator.detect import Detection, EntityGuess, Lexicon, Mention, detect, tag
 from generator.detect.titles import HONORIFICS
 from generator.errors import Problem, problem
 from generator.frontmatter import dump_front_matter
 from generator.seeds import Seed
 from generator.urls import slugify
+
+if TYPE_CHECKING:
+    from generator.detect.pipeline import Tagged
 
 SUMMARY_CHARS = 300
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -45,6 +48,9 @@ class ImportResult:
     """What detection found in the seed."""
     problems: tuple[Problem, ...] = ()
     """Warnings about the seed (date from file time, encoding)."""
+    tagged: Tagged | None = None
+    """The tagger's half of detection (no lexicon in it): import again against another lexicon
+    with `import_seed(..., tagged=result.tagged)` without tagging again."""
 
 
 def escape_markdown(text: str) -> str:
@@ -133,13 +139,24 @@ def unique_slug(title: str, taken: set[str]) -> str:
     return slug
 
 
+def article_text(seed: Seed) -> str:
+    """The text detection reads: the headline on one line, then the paragraphs."""
+    return " ".join(seed.headline.split()) + "\n\n" + "\n\n".join(seed.paragraphs)
+
+
 def import_seed(seed: Seed, lexicon: Lexicon, taken_slugs: set[str],
-                fallback_date: dt.date | None = None, slug: str | None = None) -> ImportResult:
-    """Convert one seed into an article draft and stubs for entities the registry lacks."""
+                fallback_date: dt.date | None = None, slug: str | None = None,
+                tagged: Tagged | None = None) -> ImportResult:
+    """Convert one seed into an article draft and stubs for entities the registry lacks.
+
+    `tagged`, if given, is `tag(article_text(seed))` (from a worker, or an earlier result's `tagged`).
+    """
     problems: list[Problem] = []
     headline = " ".join(seed.headline.split())
-    text = headline + "\n\n" + "\n\n".join(seed.paragraphs)
-    detection = detect(text, lexicon)
+    text = article_text(seed)
+    if tagged is None:
+        tagged = tag(text)
+    detection = detect(text, lexicon, tagged=tagged)
     body_start = len(headline) + 2
     body = "\n\n".join(_linked_paragraphs(text, body_start, detection.mentions).split("\n\n"))
     date, date_source = seed.date, None
@@ -165,7 +182,7 @@ def import_seed(seed: Seed, lexicon: Lexicon, taken_slugs: set[str],
     fields["summary"] = summarise(seed.paragraphs)
     article = NewFile(f"content/articles/{slug}.md", dump_front_matter(fields, body + "\n"))
     stubs = tuple(entity_stub(g, detection.mentions) for g in detection.entities if not g.known)
-    return ImportResult(article, stubs, detection, tuple(problems))
+    return ImportResult(article, stubs, detection, tuple(problems), tagged)
 
 
 def save(result: ImportResult, site_dir: Path, reimport: bool = False) -> list[str]:

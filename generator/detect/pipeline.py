@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from generator.detect.candidates import apply_registry, confirm_headline, from_tags
+from generator.detect.candidates import Candidate, apply_registry, confirm_headline, from_tags
 from generator.detect.coref import Cluster, acronym_key, cluster, words_of
 from generator.detect.features import is_caps_line
 from generator.detect.gazetteer import lookup
@@ -98,17 +98,49 @@ def _is_headline(text: str, first: Sentence) -> bool:
     return not rest_of_line.strip()
 
 
-def run(text: str, lexicon: Lexicon) -> Detection:
-    """Find, resolve and describe every named person, organisation and place in `text`."""
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """What the tagger finds in a text, before the registry is applied (the lexicon plays no part)."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    found: tuple[Candidate, ...]
+
+
+def tag(text: str) -> Tagged:
+    """Tokenise and tag `text`: the costly part of detection, which no lexicon changes."""
     sentences = split_sentences(text)
     views = [model_view(s, k == 0) for k, s in enumerate(sentences)]
     tags = tag_document(views)
     found = from_tags(text, sentences, tags)
     if len(sentences) > 1 and _is_headline(text, sentences[0]):
         found = confirm_headline(found, sentences[0])
+    return Tagged(text, tuple(sentences), tuple(found))
+
+
+def resolve(tagged: Tagged, lexicon: Lexicon) -> Detection:
+    """Apply a lexicon (registry and rejects) to a tagged text: mentions, entities and coreference."""
+    sentences = list(tagged.sentences)
     index = index_lexicon(lexicon)
-    cands = apply_registry(text, sentences, found, index)
+    cands = apply_registry(tagged.text, sentences, list(tagged.found), index)
     return _detection(_without_rejects(cluster(cands, lexicon), index), sentences)
+
+
+def preload() -> None:
+    """Load the tagger's weights and the gazetteer now (processes forked later share them)."""
+    from generator.detect.features import _first_words
+    from generator.detect.gazetteer import demonyms, places
+    from generator.detect.model import default_scorer
+
+    default_scorer()
+    _first_words()
+    places()
+    demonyms()
+
+
+def run(text: str, lexicon: Lexicon) -> Detection:
+    """Find, resolve and describe every named person, organisation and place in `text`."""
+    return resolve(tag(text), lexicon)
 
 
 def _without_rejects(clusters: Sequence[Cluster], index: RegistryIndex) -> list[Cluster]:

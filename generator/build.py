@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -21,11 +20,10 @@ from generator.cache import (BuildRecord, fingerprint, load_record, load_state, 
 from generator.checks import drift
 from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
-from generator.detect import KnownEntity, Lexicon
 from generator.deps import page_digests, sitemap_pages
 from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
-from generator.importer import ImportResult, import_seed, save, unique_slug
+from generator.importing import import_seeds as import_seeds  # re-exported: callers import it from here
 from generator.incremental import ArticleCache, LazyBodies, PackedArticle, cached_index, pack_article, site_key
 from generator.linkcheck import check_link_targets, link_targets
 from generator.linker import EntityTarget
@@ -37,7 +35,7 @@ from generator.redirects import redirect_problems
 from generator.contexts import contexts
 from generator.maps import load_world
 from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
-from generator.seeds import Seed, find_seeds, read_seed
+from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
 from generator.writer import OutputError, check_output_dir, write_site
@@ -66,110 +64,6 @@ class BuildReport:
     """HTML pages among the files."""
     stages: tuple[tuple[str, float], ...] = ()
     """(stage, seconds) in pipeline order."""
-
-
-IMPORT_BATCH = 64
-"""Seeds detected side by side (in parallel) against the same registry."""
-_WORDS = re.compile(r"\w+")
-
-
-class _Registry:
-    """The lexicon an import grows, indexed so each seed is given only the entities it could name.
-
-    Detection uses the lexicon in two ways: a known name or alias found in the text, and a
-    person's surname found as a word of it. An entity that can do neither for a text cannot change
-    what detection finds there, so each seed gets only the entities that can. That also keeps the
-    regex detection compiles per lexicon small, instead of recompiling every name found so far.
-    """
-
-    def __init__(self, lexicon: Lexicon) -> None:
-        self.entities: list[KnownEntity] = []
-        self.rejects = lexicon.rejects
-        self.by_word: dict[str, list[int]] = {}
-        self.add(lexicon.entities)
-
-    def add(self, entities: Iterable[KnownEntity]) -> list[int]:
-        """Append entities; return their positions."""
-        added = []
-        for entity in entities:
-            index = len(self.entities)
-            triggers = {words[0] for form in (entity.name, *entity.aliases) if (words := _WORDS.findall(form))}
-            if entity.kind == "person" and entity.name.split():
-                triggers.add(entity.name.split()[-1])
-            for word in triggers:
-                self.by_word.setdefault(word, []).append(index)
-            self.entities.append(entity)
-            added.append(index)
-        return added
-
-    def can_name(self, index: int, text: str, words: set[str]) -> bool:
-        """Whether entity `index` could be found in a text (with these words)."""
-        entity = self.entities[index]
-        return (any(form and form in text for form in (entity.name, *entity.aliases))
-                or (entity.kind == "person" and bool(entity.name.split()) and entity.name.split()[-1] in words))
-
-    def for_text(self, text: str, words: set[str], known: int | None = None) -> Lexicon:
-        """The entities (of the first `known`, if given) that could be found in a text, in order."""
-        limit = len(self.entities) if known is None else known
-        found = sorted({i for w in words for i in self.by_word.get(w, ()) if i < limit})
-        return Lexicon(tuple(self.entities[i] for i in found if self.can_name(i, text, words)), self.rejects)
-
-
-def _new_entities(result: ImportResult) -> tuple[KnownEntity, ...]:
-    return tuple(KnownEntity(g.slug, g.name, g.kind, g.aliases) for g in result.detection.entities if not g.known)
-
-
-def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, reimport: bool = False,
-                 date: dt.date | None = None, log: Log = lambda _: None,
-                 progress: Progress = _no_progress) -> tuple[list[str], list[Problem]]:
-    """Import seeds into content/: new articles and entity stubs; never overwrites (but `reimport`).
-
-    Each seed sees the registry plus every entity the seeds before it found, as if imported one
-    by one. Detection runs in parallel, a batch of seeds at a time against the registry as it was
-    when the batch started; a seed is detected again, in order, only when an entity found
-    earlier in its batch shares a word with its text (otherwise that entity cannot change it).
-    """
-    problems: list[Problem] = []
-    written: list[str] = []
-    by_source = {a.source: a for a in content.articles if a.source}
-    taken = {a.slug for a in content.articles} | {
-        p.stem for p in (cfg.content_dir / "articles").glob("*.md")}
-    registry = _Registry(content.lexicon(cfg.reject))
-    todo: list[tuple[Seed, str, bool, set[str]]] = []
-    paths = list(paths)
-    progress("importing seeds", 0, len(paths))
-    for path in paths:
-        seed, found = read_seed(path, cfg.site_dir)
-        problems += found
-        if seed is None:
-            continue
-        existing = by_source.get(seed.source)
-        if existing is not None and not reimport:
-            continue
-        slug = existing.slug if existing else unique_slug(" ".join(seed.headline.split()), taken)
-        taken.add(slug)
-        todo.append((seed, slug, existing is not None, set(_WORDS.findall(seed.text))))
-    for start in range(0, len(todo), IMPORT_BATCH):
-        batch = todo[start:start + IMPORT_BATCH]
-        known = len(registry.entities)
-
-        def detect_batch(chunk: Sequence[tuple[Seed, str, bool, set[str]]]) -> list[ImportResult]:
-            return [import_seed(seed, registry.for_text(seed.text, words, known), set(), date, slug=slug)
-                    for seed, slug, _, words in chunk]
-
-        added: list[int] = []
-        for (seed, slug, again, words), result in zip(batch, map_chunks(detect_batch, batch, chunk_size=4)):
-            if any(registry.can_name(i, seed.text, words) for i in added):
-                result = import_seed(seed, registry.for_text(seed.text, words), set(), date, slug=slug)
-            problems += result.problems
-            new = save(result, cfg.site_dir, reimport=again)
-            written += new
-            for item in new:
-                log(f"wrote {item}")
-            added += registry.add(_new_entities(result))
-        progress("importing seeds", len(paths) - len(todo) + start + len(batch), len(paths))
-    progress("importing seeds", len(paths), len(paths))
-    return written, problems
 
 
 def changed_seeds(cfg: SiteConfig, content: Content) -> list[Problem]:

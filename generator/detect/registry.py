@@ -1,11 +1,10 @@
 """The curated registry in detection: exact matches of known names, and rejected names.
 
-Lexicon -> compiled matcher (cached per lexicon); text -> spans of known entities.
+Lexicon -> index (cached per lexicon); text -> spans of known entities.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,8 +17,8 @@ class RegistryIndex:
 
     by_form: dict[str, KnownEntity]
     """Every name and alias -> its entity."""
-    pattern: re.Pattern[str] | None
-    """Whole-word alternation of every form, longest first (None for an empty registry)."""
+    forms: tuple[str, ...]
+    """Every name and alias, longest first."""
     rejects: frozenset[str]
     """Rejected names, case-folded."""
 
@@ -32,19 +31,39 @@ def index_lexicon(lexicon: Lexicon) -> RegistryIndex:
         for form in (entity.name, *entity.aliases):
             if form.strip():
                 by_form.setdefault(form, entity)
-    forms = sorted(by_form, key=len, reverse=True)
-    pattern = None
-    if forms:
-        alternation = "|".join(re.escape(f) for f in forms)
-        pattern = re.compile(r"(?<![\w.])(?:" + alternation + r")(?![\w])")
-    return RegistryIndex(by_form, pattern, frozenset(r.casefold() for r in lexicon.rejects))
+    forms = tuple(sorted(by_form, key=len, reverse=True))
+    return RegistryIndex(by_form, forms, frozenset(r.casefold() for r in lexicon.rejects))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
 
 
 def find_known(text: str, index: RegistryIndex) -> list[tuple[int, int, KnownEntity]]:
-    """Every occurrence of a known name or alias in `text`, longest match first at each place."""
-    if index.pattern is None:
-        return []
-    return [(m.start(), m.end(), index.by_form[m.group()]) for m in index.pattern.finditer(text)]
+    """Every occurrence of a known name or alias in `text`, longest match first at each place.
+
+    Whole words only: not after a word character or a full stop, not before a word character.
+    Scanning left to right, matches never overlap. (The same matches as the regex
+    `(?<![\\w.])(?:FORMS LONGEST FIRST)(?![\\w])` would give, without compiling one per lexicon.)
+    """
+    ends: dict[int, int] = {}
+    size = len(text)
+    for form in index.forms:
+        start = text.find(form)
+        while start >= 0:
+            if start not in ends:
+                end = start + len(form)
+                before = text[start - 1] if start else ""
+                if not (before and (before == "." or _is_word(before))) and not (end < size and _is_word(text[end])):
+                    ends[start] = end
+            start = text.find(form, start + 1)
+    out: list[tuple[int, int, KnownEntity]] = []
+    pos = 0
+    for start in sorted(ends):
+        if start >= pos:
+            pos = ends[start]
+            out.append((start, pos, index.by_form[text[start:pos]]))
+    return out
 
 
 def is_rejected(name: str, index: RegistryIndex) -> bool:

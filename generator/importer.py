@@ -209,19 +209,23 @@ def save(result: ImportResult, site_dir: Path, reimport: bool = False) -> list[s
 
 def _write_new(path: Path, text: str, replace: bool = False) -> bool:
     """Create `path` with `text` unless it exists (or replace it atomically when asked)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if replace:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8", newline="\n")
         tmp.replace(path)
         return True
-    if path.exists() or path.is_symlink():
-        return False
     # Written whole to a temporary name, then linked in: a kill midway never leaves a half-written
     # article that later imports would take for the editor's file, and link() refuses to replace one.
+    # (No existence check first: link() makes it, and imports create thousands of files.)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
+        try:
+            _create(tmp, text)
+        except OSError:
+            if path.exists() or path.is_symlink():
+                return False
+            raise
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -234,3 +238,14 @@ def _write_new(path: Path, text: str, replace: bool = False) -> bool:
     finally:
         tmp.unlink(missing_ok=True)
     return True
+
+
+def _create(path: Path, text: str) -> None:
+    """Write `text` to `path` (truncating), creating its folders only when they are missing."""
+    try:
+        handle = open(path, "w", encoding="utf-8", newline="\n")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "w", encoding="utf-8", newline="\n")
+    with handle:
+        handle.write(text)

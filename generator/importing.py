@@ -43,6 +43,10 @@ class _Registry:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.entities: list[KnownEntity] = []
+        self.forms: list[tuple[str, ...]] = []
+        """Per entity: its name and aliases (the non-empty ones)."""
+        self.surnames: list[str | None] = []
+        """Per entity: a person's surname (last word of the name), else None."""
         self.rejects = lexicon.rejects
         self.by_word: dict[str, list[int]] = {}
         self.add(lexicon.entities)
@@ -53,19 +57,21 @@ class _Registry:
         for entity in entities:
             index = len(self.entities)
             triggers = {words[0] for form in (entity.name, *entity.aliases) if (words := _WORDS.findall(form))}
-            if entity.kind == "person" and entity.name.split():
-                triggers.add(entity.name.split()[-1])
+            surname = entity.name.split()[-1] if entity.kind == "person" and entity.name.split() else None
+            if surname is not None:
+                triggers.add(surname)
             for word in triggers:
                 self.by_word.setdefault(word, []).append(index)
             self.entities.append(entity)
+            self.forms.append(tuple(form for form in (entity.name, *entity.aliases) if form))
+            self.surnames.append(surname)
             added.append(index)
         return added
 
     def can_name(self, index: int, text: str, words: set[str]) -> bool:
         """Whether entity `index` could be found in a text (with these words)."""
-        entity = self.entities[index]
-        return (any(form and form in text for form in (entity.name, *entity.aliases))
-                or (entity.kind == "person" and bool(entity.name.split()) and entity.name.split()[-1] in words))
+        surname = self.surnames[index]
+        return (surname is not None and surname in words) or any(form in text for form in self.forms[index])
 
     def for_text(self, text: str, words: set[str]) -> Lexicon:
         """The entities that could be found in a text (with these words), in order."""
@@ -115,7 +121,8 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
         return [tag(texts[i]) for i in chunk]
 
     done = len(paths) - len(todo)
-    for (seed, slug, again), tagged in zip(todo, map_chunks(tag_chunk, range(len(todo)), chunk_size=TAG_CHUNK)):
+    tagged_seeds = map_chunks(tag_chunk, range(len(todo)), chunk_size=TAG_CHUNK, busy_caller=True)
+    for (seed, slug, again), tagged in zip(todo, tagged_seeds):
         result = import_seed(seed, registry.for_text(seed.text, set(_WORDS.findall(seed.text))), set(), date,
                              slug=slug, tagged=tagged)
         problems += result.problems

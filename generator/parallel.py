@@ -58,15 +58,22 @@ def trim_memory() -> None:
 
 
 def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
-               processes: int | None = None, chunk_size: int | None = None) -> Iterator[R]:
+               processes: int | None = None, chunk_size: int | None = None, busy_caller: bool = False) -> Iterator[R]:
     """`task` over consecutive chunks of `items`, in forked workers; yields results in input order.
 
     `task` takes a chunk and returns one result per item. With one process, few items, or no
-    `fork` (Windows, macOS default), it runs here, with the same results.
+    `fork` (Windows, macOS default), it runs here, with the same results. `busy_caller`: the
+    caller works on each result as it comes (as hard as a worker), so one CPU is left to it
+    (one worker beside it on two CPUs, rather than three processes sharing two).
     """
     global _TASK, _ITEMS
     count = processes or workers()
-    if count <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
+    if busy_caller and count > 1:
+        count -= 1  # the caller keeps one CPU busy: on two CPUs, one worker runs beside it
+        alone = False
+    else:
+        alone = count <= 1
+    if alone or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
             or sys.platform == "darwin":
         yield from task(items)
         return

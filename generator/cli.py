@@ -98,8 +98,8 @@ def build(output: Path | None, site: Path, quiet: bool, verbose: bool) -> None:
 def import_(seeds: tuple[Path, ...], date: dt.datetime | None, reimport: bool, site: Path,
             quiet: bool, verbose: bool) -> None:
     """Convert SEEDS into content/ articles and entity stubs (never overwriting)."""
-    from generator.build import import_seeds
     from generator.content import load_content
+    from generator.importing import import_seeds
 
     ui = Ui(quiet, verbose)
     cfg = _config(site)

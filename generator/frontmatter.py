@@ -169,7 +169,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "\n".join(lines[1:]), "", len(lines) + 1
 
 
-_FAST_DUMPER: type[yaml.SafeDumper] | None = getattr(yaml, "CSafeDumper", None)
+_FAST_DUMPER: Any = getattr(yaml, "CSafeDumper", None)  # None when PyYAML was built without libyaml
 _FAST_TEXT = re.compile("[^\n\r\x85\u2028\u2029\ud800-\udfff\U00010000-\U0010ffff]{0,2000}")
 """Text that libyaml's emitter writes exactly as PyYAML's does (checked by tests/test_frontmatter.py):
 no line breaks, nothing outside the Basic Multilingual Plane, far too short to be folded."""

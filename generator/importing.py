@@ -12,7 +12,7 @@ from generator.content import Content
 from generator.detect import KnownEntity, Lexicon, preload, tag
 from generator.errors import Problem
 from generator.importer import ImportResult, article_text, import_seed, save, unique_slug
-from generator.parallel import map_chunks
+from generator.parallel import map_shared
 from generator.seeds import Seed, read_seed
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
         return [tag(texts[i]) for i in chunk]
 
     done = len(paths) - len(todo)
-    tagged_seeds = map_chunks(tag_chunk, range(len(todo)), chunk_size=TAG_CHUNK, busy_caller=True)
+    tagged_seeds = map_shared(tag_chunk, range(len(todo)), chunk_size=TAG_CHUNK)
     for (seed, slug, again), tagged in zip(todo, tagged_seeds):
         result = import_seed(seed, registry.for_text(seed.text, set(_WORDS.findall(seed.text))), set(), date,
                              slug=slug, tagged=tagged)

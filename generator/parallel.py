@@ -58,22 +58,15 @@ def trim_memory() -> None:
 
 
 def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
-               processes: int | None = None, chunk_size: int | None = None, busy_caller: bool = False) -> Iterator[R]:
+               processes: int | None = None, chunk_size: int | None = None) -> Iterator[R]:
     """`task` over consecutive chunks of `items`, in forked workers; yields results in input order.
 
     `task` takes a chunk and returns one result per item. With one process, few items, or no
-    `fork` (Windows, macOS default), it runs here, with the same results. `busy_caller`: the
-    caller works on each result as it comes (as hard as a worker), so one CPU is left to it
-    (one worker beside it on two CPUs, rather than three processes sharing two).
+    `fork` (Windows, macOS default), it runs here, with the same results.
     """
     global _TASK, _ITEMS
     count = processes or workers()
-    if busy_caller and count > 1:
-        count -= 1  # the caller keeps one CPU busy: on two CPUs, one worker runs beside it
-        alone = False
-    else:
-        alone = count <= 1
-    if alone or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
+    if count <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
             or sys.platform == "darwin":
         yield from task(items)
         return
@@ -91,6 +84,51 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
                     yield from waiting.popleft().get()
             while waiting:
                 yield from waiting.popleft().get()
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+    finally:
+        _TASK, _ITEMS = previous, previous_items
+
+
+def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, chunk_size: int = 4,
+               processes: int | None = None) -> Iterator[R]:
+    """Like `map_chunks`, for a caller that works on each result as it comes: the caller's process
+    is one of the workers.
+
+    Forked workers (one per CPU but one) take chunks from the front, a few ahead of the caller;
+    whenever the next result is not ready yet, the caller computes the last chunk nobody has
+    taken instead of waiting. Whatever the load of the machine, no CPU waits while work remains.
+    """
+    global _TASK, _ITEMS
+    count = (processes or workers()) - 1
+    if count < 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
+            or sys.platform == "darwin":
+        yield from task(items)
+        return
+    spans = [(i, min(i + chunk_size, len(items))) for i in range(0, len(items), chunk_size)]
+    window = AHEAD * count
+    previous, _TASK = _TASK, task  # type: ignore[assignment]  # kept while the pool may fork a worker
+    previous_items, _ITEMS = _ITEMS, items
+    try:
+        pool = multiprocessing.get_context("fork").Pool(count)
+        try:
+            sent: dict[int, Any] = {}
+            done_here: dict[int, list[R]] = {}
+            front, back = 0, len(spans)  # workers take spans[front], the caller spans[back - 1]
+            for k in range(len(spans)):
+                while front < back and front < k + window:
+                    sent[front] = pool.apply_async(_run_chunk, (spans[front],))
+                    front += 1
+                if k in done_here:
+                    yield from done_here.pop(k)
+                    continue
+                pending = sent.pop(k)
+                while not pending.ready() and front < back:
+                    back -= 1
+                    done_here[back] = task(items[spans[back][0]:spans[back][1]])
+                yield from pending.get()
             pool.close()
         finally:
             pool.terminate()

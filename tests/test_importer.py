@@ -97,3 +97,56 @@ def test_summary_cut_at_sentence() -> None:
 
 def test_unique_slug() -> None:
     assert unique_slug("U.S. Talks", {"us-talks", "us-talks-2"}) == "us-talks-3"
+
+
+def _corpus_site(root: Path, count: int) -> Path:
+    """A site with `count` dated seeds that keep naming each other's people, places and firms."""
+    people = ["Anna Berg", "Tomas Lind", "Maria Costa", "Peter Novak", "Jean Dubois", "Sara Khan"]
+    firms = ["Nordic Steel", "Atlas Bank", "Blue River Foods"]
+    places = ["Lisbon", "Oslo", "Nairobi", "Porto"]
+    (root / "seeds").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: t\n", encoding="utf-8")
+    for i in range(count):
+        person, other, firm, place = (people[i % 6], people[(i * 5 + 1) % 6], firms[i % 3], places[i % 4])
+        text = (f"Talks in {place} continue\n\n{person} of {firm} met {other} in {place} on Monday. "
+                f"{person.split()[1]} said the deal with {firm} was close.\n\n"
+                f"Mr {other.split()[1]} told reporters in {place} that Director Ines Varga{i} would decide.\n")
+        (root / "seeds" / f"{i:03d}.txt").write_text(text, encoding="utf-8")
+        (root / "seeds" / f"{i:03d}.yaml").write_text("date: 2024-05-01\n", encoding="utf-8")
+    return root
+
+
+def _import_tree(site: Path) -> dict[str, str]:
+    from generator.config import load_config
+    from generator.content import load_content
+    from generator.importing import import_seeds
+
+    cfg = load_config(site)
+    content, _ = load_content(cfg)
+    written, problems = import_seeds(cfg, content, sorted((site / "seeds").glob("*.txt")))
+    assert not [p for p in problems if p.level == "error"]
+    return {p: (site / p).read_text(encoding="utf-8") for p in written}
+
+
+def test_parallel_import_writes_what_importing_in_one_process_writes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Tagging runs in workers and in the parent, which takes chunks from the end while it waits;
+    # whoever tags a seed, each seed must be resolved against the registry grown by the seeds
+    # before it, exactly as in one process.
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "1")
+    alone = _import_tree(_corpus_site(tmp_path / "one", 90))
+    for workers in ("2", "3"):
+        monkeypatch.setenv("NEWSGLOSS_WORKERS", workers)
+        assert _import_tree(_corpus_site(tmp_path / f"w{workers}", 90)) == alone
+    assert sum(p.startswith("content/articles/") for p in alone) == 90
+    assert "content/actors/anna-berg.md" in alone
+
+
+def test_map_shared_yields_every_result_in_order() -> None:
+    from generator.parallel import map_shared
+
+    def double(chunk):  # type: ignore[no-untyped-def]
+        return [x * 2 for x in chunk]
+
+    for processes in (1, 2, 3):
+        assert list(map_shared(double, range(203), chunk_size=4, processes=processes)) == [x * 2 for x in range(203)]
+    assert list(map_shared(double, range(5), processes=2)) == [0, 2, 4, 6, 8]

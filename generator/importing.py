@@ -90,8 +90,9 @@ def import_seeds(cfg: SiteConfig, content: Content, paths: Iterable[Path], *, re
 
     Each seed sees the registry plus every entity the seeds before it found, exactly as if imported
     one by one. Detection is split in two: tagging (most of its cost, and blind to the registry)
-    runs in parallel worker processes, ahead of the rest; here, in order, each tagged seed is
-    resolved against the registry as it stands at its turn, written, and its new entities added.
+    runs in worker processes a few seeds ahead (and here, from the last seed backwards, whenever
+    the next seed's tags are not ready yet); here, in order, each tagged seed is resolved against
+    the registry as it stands at its turn, written, and its new entities added.
     """
     problems: list[Problem] = []
     written: list[str] = []

@@ -103,8 +103,11 @@ class Tagged:
     """What the tagger finds in a text, before the registry is applied (the lexicon plays no part)."""
 
     text: str
+    """The text tagged."""
     sentences: tuple[Sentence, ...]
+    """Its sentences of tokens."""
     found: tuple[Candidate, ...]
+    """The tagger's spans, cleaned (headline spans already checked against the body)."""
 
 
 def tag(text: str) -> Tagged:

@@ -30,7 +30,7 @@ from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
-from generator.parallel import map_chunks, trim_memory, workers
+from generator.parallel import map_chunks, map_shared, trim_memory
 from generator.redirects import redirect_problems
 from generator.contexts import contexts
 from generator.maps import load_world
@@ -257,16 +257,15 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
 def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
                  entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
                  scratch: Path, plan: Plan, rows: Iterable[tuple[str, str]]) -> Iterator[RenderedFile]:
-    """Stage 5 across worker processes: the plan's pages, each worker taking a share of them.
+    """Stage 5 across processes: the plan's pages, this process and its workers each taking shares.
 
-    Workers build their own page contexts (`render.contexts` with `wanted`) and save each page
-    under `scratch`, so no page, body or sentence is held by this process. The files are the
-    same whatever process renders them (the order they are written in does not matter).
+    Each builds its own page contexts (`render.contexts` with `wanted`) and saves each page under
+    `scratch`, so no page waits in memory for its turn. The files are the same whatever process
+    renders them (the order they are written in does not matter).
     """
     env = make_env(theme, cfg)
     world = load_world()
     units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
-    parent = os.getpid()
 
     def task(share: Sequence[str]) -> list[RenderedFile]:
         wanted = set(share)
@@ -275,16 +274,16 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
             for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, world,
                                              lambda path: str(path) in wanted)):
                 file = render_page(env, ctx)
-                if os.getpid() != parent:  # a worker: hand the bytes over as a file, not through the pipe
-                    saved = scratch / f"{os.getpid()}-{share[0].replace('/', '_')}-{n}{file.path.suffix}"
-                    saved.write_bytes(file.data or b"")
-                    file = RenderedFile(file.path, source=saved, move=True)
-                out.append(file)
+                # saved as a file, not handed through a pipe or held in memory until its turn
+                saved = scratch / f"{os.getpid()}-{share[0].replace('/', '_')}-{n}{file.path.suffix}"
+                saved.write_bytes(file.data or b"")
+                out.append(RenderedFile(file.path, source=saved, move=True))
         except TemplateError as exc:
             raise RenderFailure(_template_problem(exc)) from None
         return [out]  # type: ignore[list-item]  # one result per chunk: its files
 
-    for files in map_chunks(task, units, chunk_size=max(32, len(units) // (workers() * 6) or 1)):
+    # this process renders too (map_shared): one forked worker fewer, whose memory would count again
+    for files in map_shared(task, units, chunk_size=max(32, len(units) // 24)):
         yield from files  # type: ignore[misc]
     if plan.export:  # whole-site, but joined from cached rows, and only when one of them changed
         for path, saved in write_exports(cfg, rows, scratch):

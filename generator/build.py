@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from generator.cache import (BuildRecord, fingerprint, load_record, load_state, output_stamp, save_record,
+from generator.cache import (UNSETTLED, BuildRecord, fingerprint, load_record, load_state, output_stamp, save_record,
                              save_state, settled, unchanged)
 from generator.checks import drift
 from generator.config import SiteConfig
@@ -386,8 +386,8 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
     stamp = output_stamp(cfg.output_dir)
     recorded = None if result.imported else settled(cfg, inputs)  # imports changed content/ after it was read
-    if stamp is not None and recorded is not None:
-        save_record(cfg, BuildRecord(recorded, stamp, result))
+    if stamp is not None:  # with no fingerprint to vouch for the inputs, the next build still patches output/
+        save_record(cfg, BuildRecord(recorded if recorded is not None else UNSETTLED, stamp, result))
     return result
 
 

@@ -39,6 +39,9 @@ class BuildRecord:
 
 
 RACY = "racy:"
+UNSETTLED = "unsettled"
+"""The fingerprint recorded when the inputs may have changed while a build read them: it matches
+no fingerprint (the next build does the work), but the record still names the output it wrote."""
 RACY_NS = 3_000_000_000
 """Files changed this recently may change again within the file system's timestamp granularity."""
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from generator.cache import (CACHE_DIR, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan, code_dirs,
-                             file_stat, new_pack_name, sha_of)
+from generator.cache import (CACHE_DIR, RACY_NS, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan,
+                             code_dirs, file_stat, new_pack_name, sha_of)
 from generator.config import SiteConfig
 from generator.content import Article, load_article, read_body
 from generator.errors import Problem
@@ -114,6 +115,8 @@ class ArticleCache:
             sha = sha_of(path.read_bytes())
         except OSError:
             return (None, *load_article(path, shown))
+        if time.time_ns() - stat[1] < RACY_NS:  # may change again within one tick of its time stamp:
+            stat = (stat[0], -1, stat[2])  # never matches, so the next build hashes the file again
         if old is not None and old.sha == sha:
             entry = CachedFile(stat, sha, old.article, old.problems)
         else:

@@ -6,6 +6,7 @@ of the previous build, and compares the output with a clean build of the same in
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import shutil
@@ -219,4 +220,24 @@ def test_a_chain_of_edits_is_journalled_and_each_build_equals_a_clean_one(archiv
     age_inputs(archive)
     build(load_config(archive))
     assert state.read_bytes() != base and not journal.exists()
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+
+
+def test_builds_straight_after_saves_stay_incremental_and_never_miss_an_edit(archive: Path, tmp_path: Path) -> None:
+    """As under `serve`: each save is built at once (its time stamp is "racy"). The next build must
+    still patch the output rather than render everything, and an edit made within the same tick
+    of the file's time stamp (same size, same time) must not be missed."""
+    page = archive / "output/articles/report-02/index.html"
+    untouched = page.stat().st_ino
+    path = archive / ARTICLES / "report-07.md"
+    for word in ("busy", "full", "calm"):  # same length each time
+        _edit(path, r"harbour was \w+", f"harbour was {word}")
+        build(load_config(archive))
+        assert page.stat().st_ino == untouched, word  # incremental: an unrelated page is not rendered again
+        assert f"harbour was {word}" in (archive / "output/articles/report-07/index.html").read_text("utf-8")
+    stamp = path.stat()
+    _edit(path, r"harbour was calm", "harbour was damp")  # same size, and the clock shows the same time
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    build(load_config(archive))
+    assert "harbour was damp" in (archive / "output/articles/report-07/index.html").read_text("utf-8")
     assert _tree(archive / "output") == _clean_build(archive, tmp_path)

@@ -256,7 +256,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
 
 def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
                  entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, theme: Theme,
-                 scratch: Path, plan: Plan, rows: Iterable[tuple[str, str]]) -> Iterator[RenderedFile]:
+                 scratch: Path, plan: Plan, rows: Iterable[tuple[bytes, bytes]]) -> Iterator[RenderedFile]:
     """Stage 5 across processes: the plan's pages, this process and its workers each taking shares.
 
     Each builds its own page contexts (`render.contexts` with `wanted`) and saves each page under

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C string encoder
+from json.encoder import encode_basestring  # the C string encoder when there is one
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterable, Iterator
 

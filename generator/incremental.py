@@ -63,9 +63,9 @@ class ArticleCache:
         """Shown path -> digest of the bytes read in this build."""
         self.bodies: dict[str, CachedBody] = {}
         self.key = ""
-        fresh = state is None
         self._replaced: list[BodyPack] = []
-        self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (new_pack_name() if fresh else state.pack), fresh)
+        self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (state.pack if state is not None else new_pack_name()),
+                             state is None)
 
     def read(self, path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
         """content.load_article, skipping a file whose size, mtime and inode are as last read."""

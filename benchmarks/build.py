@@ -109,7 +109,7 @@ def ours(site: Path, out: Path) -> dict[str, dict[str, object]]:
     """Full, no-op and one-article-edited builds of `site` into `out`.
 
     The first edit after a full build also sets the replaced output aside as the spare the next
-    build updates (writer.BACKGROUND_REMOVAL); the second edit is what every later edit costs.
+    build updates (writer.LARGE_OUTPUT); the second edit is what every later edit costs.
     """
     shutil.rmtree(site / ".newsgloss", ignore_errors=True)
     remove_tree(out)

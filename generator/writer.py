@@ -185,7 +185,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-BACKGROUND_REMOVAL = 2000
+LARGE_OUTPUT = 2000
 """An old site with more files than this is not deleted after the switch: it is kept beside the
 output as `.output.spare`, which the next build renames to its staging folder and updates (only
 the files that differ), instead of making ten thousand folders and deleting as many, which takes
@@ -405,7 +405,7 @@ def _write_locked(files: Iterable[RenderedFile], output: Path,
 
 def swap(staging: Path, output: Path) -> None:
     """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one
-    (a large one is kept as the next build's spare, see BACKGROUND_REMOVAL).
+    (a large one is kept as the next build's spare, see LARGE_OUTPUT).
 
     If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
     """
@@ -419,7 +419,7 @@ def swap(staging: Path, output: Path) -> None:
             old.rename(output)
         raise
     if old.exists():
-        if len(_listed(old)) > BACKGROUND_REMOVAL:
+        if len(_listed(old)) > LARGE_OUTPUT:
             spare = _spare(output)
             if not spare.exists() and not spare.is_symlink():
                 old.rename(spare)  # the next build updates it into its staging folder: no mass mkdir

@@ -286,7 +286,7 @@ def _run_killed(kill_at: int, action: Callable[[], None], count_to: Path | None 
 def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_path: Path, first_build: bool,
                                                                 spare: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if spare:  # a "large" site: the old output is kept as a spare, which the next build updates
-        monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)
+        monkeypatch.setattr(writer, "LARGE_OUTPUT", 3)
     new = tree_of_version("new", tmp_path / "expected", site)
     output = site / "output"
     old: dict[str, bytes] = {} if first_build else tree_of_version("old", output, site)
@@ -431,7 +431,7 @@ def test_a_second_build_writing_the_same_output_waits_its_turn_with_a_clear_erro
 
 def test_a_large_old_site_is_kept_as_a_spare_that_the_next_build_updates_in_place_of_a_new_tree(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)  # the 7-file site counts as large
+    monkeypatch.setattr(writer, "LARGE_OUTPUT", 3)  # the 7-file site counts as large
     output, spare = site / "output", site / ".output.spare"
     expected = {v: tree_of_version(v, tmp_path / v, site) for v in ("one", "two")}
     write_site(site_files("one"), output, site)
@@ -453,7 +453,7 @@ def test_a_large_old_site_is_removed_by_a_background_process_when_no_spare_can_b
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL", 3)
+    monkeypatch.setattr(writer, "LARGE_OUTPUT", 3)
     output = site / "output"
     (site / ".output.spare").write_text("not a folder newsgloss made", encoding="utf-8")
     write_site(site_files("old"), output, site)

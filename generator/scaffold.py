@@ -83,9 +83,11 @@ publisher: The Example Post
 """
 
 GITIGNORE = """\
-# newsgloss: generated site, cache, and import backups
+# newsgloss: generated site (and its staging folder and spare), cache, lock, and import backups
 output/
+.output.*/
 .newsgloss/
+.newsgloss-*.lock
 content/.backups/
 """
 

@@ -34,7 +34,7 @@ def test_init_makes_a_site_that_builds_and_checks(new_site: Path) -> None:
     assert (new_site / "content/locations/lisbon.md").is_file()
     assert "date: 2024-03-04" in articles[0].read_text(encoding="utf-8")  # from the example sidecar
     assert load_config(new_site).title == "My Paper"
-    assert {"output/", ".newsgloss/"} <= set((new_site / ".gitignore").read_text(encoding="utf-8").split())
+    assert {"output/", ".output.*/", ".newsgloss/"} <= set((new_site / ".gitignore").read_text(encoding="utf-8").split())
     check = CliRunner().invoke(main, ["check", "--site", str(new_site)])
     assert check.exit_code == 0, check.output
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import pycountry
 from markupsafe import Markup, escape
 
 DATA = Path(__file__).resolve().parent / "data" / "world-110m.json"
@@ -87,6 +86,8 @@ def find_country(world: World, name: str) -> Country | None:
     for country in world.countries:
         if country.name.casefold() == folded:
             return country
+    import pycountry  # here, not at the top: ~45 ms of imports a build without place pages never needs
+
     try:
         numeric = pycountry.countries.lookup(name).numeric
     except LookupError:

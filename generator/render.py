@@ -24,7 +24,6 @@ from generator.markdown import AnnotatedBody
 from generator.model import MentionIndex, Site
 from generator.pages import ArticleContext, PlainContext, SiteView
 from generator.redirects import render_redirects
-from generator.search import index_pages
 from generator.theme import Theme, static_files
 from generator.urls import join_url, pretty, relative_url
 
@@ -155,6 +154,8 @@ def render_extras(env: Environment, theme: Theme, site: Site, cfg: SiteConfig,
     for rel, source in static_files(theme):
         yield RenderedFile(PurePosixPath("static", rel), source=source)
     if cfg.search:
+        from generator.search import index_pages  # pagefind brings asyncio: imported only with search on
+
         for path, data in index_pages(searchable, cfg.language):
             yield RenderedFile(path, data)
 

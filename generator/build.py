@@ -272,7 +272,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         out = []
         try:
             for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, world,
-                                             lambda path: str(path) in wanted)):
+                                             wanted.__contains__)):
                 file = render_page(env, ctx)
                 # saved as a file, not handed through a pipe or held in memory until its turn
                 saved = scratch / f"{os.getpid()}-{share[0].replace('/', '_')}-{n}{file.path.suffix}"

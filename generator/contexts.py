@@ -180,10 +180,10 @@ def _lists(site: Site, index: MentionIndex, group: str, world: World | None) -> 
 
 def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
              entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, world: World | None,
-             wanted: Callable[[PurePosixPath], bool] = lambda _: True) -> Iterator[Any]:
+             wanted: Callable[[str], bool] = lambda _: True) -> Iterator[Any]:
     """Every page and feed context of the site, in a fixed order.
 
-    With `wanted`, only the contexts whose path it accepts (the build renders a share of the pages
+    With `wanted`, only the contexts whose path (as a string) it accepts (the build renders a share of the pages
     in each worker, or only the pages that changed); an entity's pages go by its first page's path.
     """
     articles = list(site.articles)
@@ -192,29 +192,29 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
     total = max(1, math.ceil(len(articles) / cfg.per_page))
     for number in range(1, total + 1):
         pager = Pager(number, total, PurePosixPath("index.html"))
-        if not wanted(pager.path_of(number)):
+        if not wanted(str(pager.path_of(number))):
             continue
         yield IndexContext(pager.path_of(number), cfg.title,
                            tuple(articles[(number - 1) * cfg.per_page: number * cfg.per_page]),
                            tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
                            tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
     for i, article in enumerate(articles):
-        if not wanted(PurePosixPath("articles", article.slug, "index.html")):
+        if not wanted(f"articles/{article.slug}/index.html"):  # a string: called for every article
             continue
         yield _article_context(site, index, article, bodies[article.slug], cfg, index.local.get(article.slug, {}),
                                articles[i - 1] if i > 0 else None,
                                articles[i + 1] if i + 1 < len(articles) else None)
     for group in GROUPS:
-        if wanted(PurePosixPath(group, "index.html")) or wanted(PurePosixPath(group, RANKED_NAME)):
-            yield from (c for c in _lists(site, index, group, world) if wanted(c.path))
+        if wanted(f"{group}/index.html") or wanted(f"{group}/{RANKED_NAME}"):
+            yield from (c for c in _lists(site, index, group, world) if wanted(str(c.path)))
         registry = site.actors if group == "actors" else site.locations
         for ref in sorted(refs(site, index, [f"{group}/{s}" for s in registry]), key=lambda r: r.key):
-            if wanted(ref.path):
+            if wanted(str(ref.path)):
                 yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, world)
-            if not wanted(PurePosixPath(ref.key, "feed.xml")):
+            if not wanted(f"{ref.key}/feed.xml"):
                 continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
                         [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg)
-    if wanted(PurePosixPath("feed.xml")):
+    if wanted("feed.xml"):
         yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
                     site, index, cfg)

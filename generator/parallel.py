@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -57,6 +58,34 @@ def trim_memory() -> None:
         pass
 
 
+def _in_this_process(count: int, items: Sequence[object]) -> bool:
+    """No pool: one process, few items, or no `fork` (Windows, macOS default)."""
+    return count < 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
+        or sys.platform == "darwin"
+
+
+def _spans(total: int, size: int) -> list[tuple[int, int]]:
+    return [(i, min(i + size, total)) for i in range(0, total, size)]
+
+
+@contextmanager
+def _pool(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], count: int) -> Iterator[Any]:
+    """A pool of `count` forked workers that run `task` on spans of `items` (see `_run_chunk`)."""
+    global _TASK, _ITEMS
+    previous = _TASK, _ITEMS
+    _TASK, _ITEMS = task, items  # type: ignore[assignment]  # kept while the pool may fork a worker
+    try:
+        pool = multiprocessing.get_context("fork").Pool(count)
+        try:
+            yield pool
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+    finally:
+        _TASK, _ITEMS = previous
+
+
 def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
                processes: int | None = None, chunk_size: int | None = None) -> Iterator[R]:
     """`task` over consecutive chunks of `items`, in forked workers; yields results in input order.
@@ -64,32 +93,19 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     `task` takes a chunk and returns one result per item. With one process, few items, or no
     `fork` (Windows, macOS default), it runs here, with the same results.
     """
-    global _TASK, _ITEMS
     count = processes or workers()
-    if count <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
-            or sys.platform == "darwin":
+    if count <= 1 or _in_this_process(count, items):
         yield from task(items)
         return
     size = chunk_size or max(8, min(256, len(items) // (count * 8) or 1))
-    previous, _TASK = _TASK, task  # type: ignore[assignment]  # kept while the pool may fork a worker
-    previous_items, _ITEMS = _ITEMS, items
-    try:
-        pool = multiprocessing.get_context("fork").Pool(count)
-        try:
-            spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-            waiting: deque[Any] = deque()
-            for span in spans:  # a few chunks ahead per worker, not all: results wait in this process's memory
-                waiting.append(pool.apply_async(_run_chunk, (span,)))
-                if len(waiting) > AHEAD * count:
-                    yield from waiting.popleft().get()
-            while waiting:
+    with _pool(task, items, count) as pool:
+        waiting: deque[Any] = deque()
+        for span in _spans(len(items), size):  # a few chunks ahead per worker: results wait in memory here
+            waiting.append(pool.apply_async(_run_chunk, (span,)))
+            if len(waiting) > AHEAD * count:
                 yield from waiting.popleft().get()
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
-    finally:
-        _TASK, _ITEMS = previous, previous_items
+        while waiting:
+            yield from waiting.popleft().get()
 
 
 def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, chunk_size: int = 4,
@@ -101,37 +117,25 @@ def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, ch
     whenever the next result is not ready yet, the caller computes the last chunk nobody has
     taken instead of waiting. Whatever the load of the machine, no CPU waits while work remains.
     """
-    global _TASK, _ITEMS
     count = (processes or workers()) - 1
-    if count < 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
-            or sys.platform == "darwin":
+    if _in_this_process(count, items):
         yield from task(items)
         return
-    spans = [(i, min(i + chunk_size, len(items))) for i in range(0, len(items), chunk_size)]
+    spans = _spans(len(items), chunk_size)
     window = AHEAD * count
-    previous, _TASK = _TASK, task  # type: ignore[assignment]  # kept while the pool may fork a worker
-    previous_items, _ITEMS = _ITEMS, items
-    try:
-        pool = multiprocessing.get_context("fork").Pool(count)
-        try:
-            sent: dict[int, Any] = {}
-            done_here: dict[int, list[R]] = {}
-            front, back = 0, len(spans)  # workers take spans[front], the caller spans[back - 1]
-            for k in range(len(spans)):
-                while front < back and front < k + window:
-                    sent[front] = pool.apply_async(_run_chunk, (spans[front],))
-                    front += 1
-                if k in done_here:
-                    yield from done_here.pop(k)
-                    continue
-                pending = sent.pop(k)
-                while not pending.ready() and front < back:
-                    back -= 1
-                    done_here[back] = task(items[spans[back][0]:spans[back][1]])
-                yield from pending.get()
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
-    finally:
-        _TASK, _ITEMS = previous, previous_items
+    with _pool(task, items, count) as pool:
+        sent: dict[int, Any] = {}
+        done_here: dict[int, list[R]] = {}
+        front, back = 0, len(spans)  # workers take spans[front], the caller spans[back - 1]
+        for k in range(len(spans)):
+            while front < back and front < k + window:
+                sent[front] = pool.apply_async(_run_chunk, (spans[front],))
+                front += 1
+            if k in done_here:
+                yield from done_here.pop(k)
+                continue
+            pending = sent.pop(k)
+            while not pending.ready() and front < back:
+                back -= 1
+                done_here[back] = task(items[spans[back][0]:spans[back][1]])
+            yield from pending.get()

@@ -99,8 +99,8 @@ def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Arti
                     _resolver(site, page), cfg.annotations.entity_footnotes, article.slug)
 
 
-Annotated = tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str], ...], tuple[bytes, bytes]]
-"""An annotated article: body, mentions, (link, target) of its relative links, its export rows."""
+Annotated = tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str, int], ...], tuple[bytes, bytes]]
+"""An annotated article: body, mentions, (link, target, line) of its relative links, its export rows."""
 
 
 def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]) -> Iterator[Annotated]:
@@ -437,7 +437,7 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
 
 
 def _body_links(site: Site, cache: ArticleCache, entity_bodies: Mapping[str, AnnotatedBody]
-                ) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+                ) -> Iterator[tuple[str, tuple[tuple[str, str, int], ...]]]:
     """(source file, its links) of every published Markdown body, for the link check."""
     for article in site.articles:
         yield article.body.path, cache.bodies[article.slug].links

@@ -22,7 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 5
+FORMAT = 6
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -201,8 +201,8 @@ class CachedBody:
     """Warnings where its front matter and body links disagree."""
     quoted: tuple[str, ...] = ()
     """Entity keys of the actors quoted in it."""
-    links: tuple[tuple[str, str], ...] = ()
-    """(link, target) of its relative links (linkcheck.body_links), checked against every build."""
+    links: tuple[tuple[str, str, int], ...] = ()
+    """(link, target, line) of its relative links (linkcheck.link_targets), checked against every build."""
     export: tuple[int, int] = (0, 0)
     """(offset, length) of its pickled rows of the mentions export (export.article_rows) in the pack."""
     export_sha: str = ""

@@ -200,7 +200,7 @@ class PackedArticle:
     problems: tuple[Problem, ...]
     drift: tuple[Problem, ...]
     quoted: tuple[str, ...]
-    links: tuple[tuple[str, str], ...]
+    links: tuple[tuple[str, str, int], ...]
     export_sha: str
 
 
@@ -208,7 +208,7 @@ _fast_pickling(PackedArticle)
 
 
 def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
-                 links: tuple[tuple[str, str], ...], rows: tuple[bytes, bytes]) -> PackedArticle:
+                 links: tuple[tuple[str, str, int], ...], rows: tuple[bytes, bytes]) -> PackedArticle:
     """Pickle an annotated article for the cache (in the worker that annotated it)."""
     counts: dict[str, int] = {}
     for mention in mentions.mentions:

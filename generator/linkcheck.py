@@ -69,45 +69,36 @@ def check_folder(output: Path) -> list[Problem]:
     return check_links(pages, files)
 
 
-def body_links(page: str, html: str) -> tuple[tuple[str, str], ...]:
-    """(link, target path) of every relative link in a rendered body shown on `page`."""
-    return link_targets(page, [link for link, _ in scan_html(html)[1]])
-
-
-def link_targets(page: str, links: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """(link, target path) of the relative ones among `links` (hrefs and srcs of a body shown on `page`)."""
+def link_targets(page: str, links: Iterable[tuple[str, int]]) -> tuple[tuple[str, str, int], ...]:
+    """(link, target path, line) of the relative ones among `links`, the (href or src, line in the
+    source file) of a body shown on `page`."""
     base = posixpath.dirname(page) or "."
     found = []
-    for link in links:
+    for link, line in links:
         parts = urlsplit(link)
         if parts.scheme or parts.netloc or link.startswith("//") or not parts.path:
             continue
         target = normpath(posixpath.join(base, unquote(parts.path)))
         if target.endswith("/") or parts.path.endswith("/"):
             target = target.rstrip("/") + "/index.html"
-        found.append((link, target))
+        found.append((link, target, line))
     return tuple(found)
 
 
-def check_link_targets(bodies: Iterable[tuple[str, tuple[tuple[str, str], ...]]],
+def check_link_targets(bodies: Iterable[tuple[str, tuple[tuple[str, str, int], ...]]],
                        files: Iterable[str]) -> list[Problem]:
-    """check_body_links for links already extracted with body_links: (source file, links)."""
+    """Links written in Markdown bodies must lead to a file of the site (SPEC §7.8).
+
+    `bodies` holds (source file, its `link_targets`); only relative links are checked (their page
+    part; anchors inside bodies are checked by `newsgloss check`).
+    """
     existing = set(files)
     problems: list[Problem] = []
     for source, links in bodies:
-        for link, target in links:
+        for link, target, line in links:
             if target not in existing and f"{target}/index.html" in existing:
                 target = f"{target}/index.html"
             if target.startswith("../") or target not in existing:
-                problems.append(problem(source, 0, f"link {link!r} leads to {target}, which the built site "
-                                                   f"does not have"))
+                problems.append(problem(source, line, f"link {link!r} leads to {target}, which the built site "
+                                                      f"does not have"))
     return sorted(set(problems))
-
-
-def check_body_links(bodies: Iterable[tuple[str, str, str]], files: Iterable[str]) -> list[Problem]:
-    """Links written in Markdown bodies must lead to a file of the site (SPEC §7.8).
-
-    `bodies` holds (source file, output page, rendered body HTML); only relative links are checked
-    (their page part; anchors inside bodies are checked by `newsgloss check`).
-    """
-    return check_link_targets(((source, body_links(page, html)) for source, page, html in bodies), files)

@@ -43,8 +43,9 @@ class AnnotatedBody:
     """Entity keys (`actors/<slug>`) linked, in order of first link."""
     problems: tuple[Problem, ...]
     """Unknown entity references and unsafe links."""
-    hrefs: tuple[str, ...] = ()
-    """Every link and image address in the HTML, in token order (raw HTML is off, so these are all)."""
+    hrefs: tuple[tuple[str, int], ...] = ()
+    """(address, line in the source file) of every link and image in the HTML, in token order (raw
+    HTML is off, so these are all)."""
 
     @property
     def feed_html(self) -> Markup:
@@ -184,19 +185,21 @@ def _paragraphs(tokens: Sequence[Token]) -> tuple[Paragraph, ...]:
     return tuple(out)
 
 
-def _hrefs(tokens: Sequence[Token]) -> tuple[str, ...]:
-    """The href of every link and the src of every image: what `linkcheck.scan_html` finds in the HTML.
-
-    Read off the tokens instead of parsing the HTML again (that cost more than the Markdown parse).
-    Footnote references are rendered by `_render_ref` with `#fn-…` fragments only, so they are left out.
+def _hrefs(tokens: Sequence[Token], first_line: int) -> tuple[tuple[str, int], ...]:
+    """(href, line) of every link and (src, line) of every image: what `linkcheck.scan_html` finds
+    in the HTML, read off the tokens instead of parsing the HTML again (that cost more than the
+    Markdown parse). Footnote references are rendered by `_render_ref` with `#fn-…` fragments only,
+    so they are left out. Notes made for entities have no line of their own: they get the last one.
     """
-    found: list[str] = []
+    found: list[tuple[str, int]] = []
+    line = first_line
     for tok in (t for t in tokens if t.type == "inline"):
+        line = first_line + tok.map[0] if tok.map else line
         for child in tok.children or ():
             if child.type == "link_open" and (href := child.attrGet("href")) is not None:
-                found.append(str(href))
+                found.append((str(href), line))
             elif child.type == "image" and (src := child.attrGet("src")) is not None:
-                found.append(str(src))
+                found.append((str(src), line))
     return tuple(found)
 
 
@@ -210,4 +213,4 @@ def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
     html = md.renderer.render(tokens, md.options, env)
     return AnnotatedBody(html=Markup(html), paragraphs=_paragraphs(tokens),
                          linked=tuple(dict.fromkeys(ctx.linked)), problems=tuple(ctx.problems),
-                         hrefs=_hrefs(tokens))
+                         hrefs=_hrefs(tokens, first_line))

@@ -351,6 +351,6 @@ def test_guarantee_8_holds_on_continuation_pages_and_for_links_editors_write(sit
                        encoding="utf-8")
     code, output = cli("build", "--site", str(site_dir))
     assert code == 1
-    assert output.splitlines()[0] == ("content/articles/ferry-strike.md: link '../../actors/nobody/index.html' "
+    assert output.splitlines()[0] == ("content/articles/ferry-strike.md:12: link '../../actors/nobody/index.html' "
                                       "leads to actors/nobody/index.html, which the built site does not have")
     assert tree(site_dir / "output") == before

@@ -16,7 +16,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from generator.linker import EntityTarget, LinkContext, is_safe_url
-from generator.linkcheck import body_links, link_targets
+from generator.linkcheck import link_targets, scan_html
 from generator.markdown import annotate, make_parser
 from generator.model import page_path
 from generator.urls import is_valid_slug, relative_url, slugify
@@ -182,7 +182,10 @@ def test_the_links_read_off_the_tokens_are_the_links_in_the_html(text: str, mode
     """The build checks body links from `AnnotatedBody.hrefs`; they must be exactly what the HTML links to."""
     page = "articles/some-story/index.html"
     body = annotate(make_parser(), text, "content/articles/x.md", 6, _resolve(PurePosixPath(page)), mode, "x")  # type: ignore[arg-type]
-    assert set(link_targets(page, body.hrefs)) == set(body_links(page, str(body.html)))
+    in_html = link_targets(page, [(link, 0) for link, _ in scan_html(str(body.html))[1]])
+    assert {(link, target) for link, target, _ in link_targets(page, body.hrefs)} == \
+        {(link, target) for link, target, _ in in_html}
+    assert all(line >= 6 for _, line in body.hrefs)
 
 
 @given(markdown_doc(), st.sampled_from(["first", "all", "none"]))

@@ -67,10 +67,6 @@ class ArticleCache:
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (state.pack if state is not None else new_pack_name()),
                              state is None)
 
-    def read(self, path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
-        """content.load_article, skipping a file whose size, mtime and inode are as last read."""
-        return self.read_all([(path, shown)])[0]
-
     def read_all(self, files: Sequence[tuple[Path, str]]) -> list[tuple[Article | None, list[Problem]]]:
         """content.load_article for each (path, shown path), skipping files whose size, mtime and
         inode are as last read; the others are parsed in parallel workers.

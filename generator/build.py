@@ -322,7 +322,7 @@ class Plan:
 def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleCache
                ) -> tuple[dict[str, str], Plan]:
     """Digest every page; compare with the last build's digests when its output can be patched."""
-    digests = page_digests(site, index, {a.slug: cache.article_sha(a) for a in site.articles}, cfg)
+    digests = page_digests(site, index, {a.slug: cache.digests(a) for a in site.articles}, cfg)
     order = tuple(digests)
     sitemap = sitemap_pages(site, digests)
     digests["sitemap.xml"] = repr(sitemap)

@@ -22,7 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 6
+FORMAT = 7
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -176,6 +176,8 @@ class CachedFile:
     """The Article loaded from it (None when it had errors)."""
     problems: tuple[Any, ...]
     """Problems found loading it."""
+    front: str = ""
+    """Digest of the article without its body text: what lists and neighbours show of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,8 @@ class CachedBody:
     """(offset, length) of its pickled rows of the mentions export (export.article_rows) in the pack."""
     export_sha: str = ""
     """Digest of those rows (the export is written again only when one of them changed)."""
+    said: str = ""
+    """Digest of its sentences and quotes (what entity pages show of its body)."""
 
 
 @dataclass(frozen=True, slots=True)

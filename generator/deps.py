@@ -2,9 +2,9 @@
 
 A page whose digest is the same as in the last build would render to the same bytes, so an
 incremental build renders only the pages whose digest changed. Each digest names everything
-`render.contexts` puts into that page: its articles (by content digest, which covers body,
-front matter and mentions), the neighbours an article page links, and the numbers of every
-entity it shows. Whatever the whole site shares (code, theme, configuration, entity registry)
+`render.contexts` puts into that page: of each article, as much as the page shows of it
+(`ArticleDigests`: the whole file, the front matter, or the sentences naming entities), the
+neighbours an article page links, and the numbers of every entity it shows. Whatever the whole site shares (code, theme, configuration, entity registry)
 is not in these digests: a change there makes a full build (see `cache.py`).
 Keep this in step with `render.contexts`; tests/test_incremental.py compares against clean builds.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterable, Mapping
 
@@ -25,31 +26,49 @@ def _digest(parts: Iterable[str]) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def page_digests(site: Site, index: MentionIndex, article_digest: Mapping[str, str],
+@dataclass(frozen=True, slots=True)
+class ArticleDigests:
+    """Digests of one article, by what a page may show of it."""
+
+    whole: str
+    """Its file: front matter and body (its own page, feeds)."""
+    front: str
+    """Its front matter (lists and neighbours show only the Article, which holds no body text)."""
+    said: str
+    """Its sentences and quotes naming entities (what entity pages quote of its body)."""
+
+
+def page_digests(site: Site, index: MentionIndex, article_digests: Mapping[str, ArticleDigests],
                  cfg: SiteConfig) -> dict[str, str]:
-    """Output path -> digest of what the page shows, for every page and feed `contexts` yields."""
+    """Output path -> digest of what the page shows, for every page and feed `contexts` yields.
+
+    A page depends on as little of each article as it shows: an edit to a sentence that names no
+    one changes the article's page (and feeds holding it), not its entities' pages nor the lists.
+    """
     articles = site.articles
     ref = {key: f"{key}:{index.counts.get(key, 0)}:{len(slugs)}" for key, slugs in index.articles_of.items()}
     ref_of = {slug: [ref[k] for k in keys if k in ref] for slug, keys in index.entities_of.items()}
-    art = {a.slug: f"{a.slug}:{article_digest[a.slug]}" for a in articles}
+    art = {a.slug: f"{a.slug}:{article_digests[a.slug].whole}" for a in articles}
+    front = {a.slug: f"{a.slug}:{article_digests[a.slug].front}" for a in articles}
+    said = {a.slug: f"{front[a.slug]}:{article_digests[a.slug].said}" for a in articles}
     pages: dict[str, str] = {}
     places = _place_index(site)
-    _home(pages, site, index, ref, art, cfg)
+    _home(pages, site, index, ref, front, cfg)
     for i, article in enumerate(articles):
-        near = [art[articles[j].slug] for j in (i - 1, i + 1) if 0 <= j < len(articles)]
+        near = [front[articles[j].slug] for j in (i - 1, i + 1) if 0 <= j < len(articles)]
         pages[f"articles/{article.slug}/index.html"] = _digest([art[article.slug], *near, *ref_of[article.slug]])
     for group in GROUPS:
         registry = site.actors if group == "actors" else site.locations
         keys = sorted(f"{group}/{slug}" for slug in registry)
         pages[f"{group}/index.html"] = pages[f"{group}/{RANKED_NAME}"] = _digest(ref.get(k, k) for k in keys)
         for key in keys:
-            _entity(pages, key, index, ref, art, ref_of, cfg, _places(site, key, places))
+            _entity(pages, key, index, ref, art, said, ref_of, cfg, _places(site, key, places))
     pages["feed.xml"] = _digest(_entries([a.slug for a in articles[: cfg.feed_entries]], art, ref_of))
     return pages
 
 
 def _home(pages: dict[str, str], site: Site, index: MentionIndex, ref: Mapping[str, str],
-          art: Mapping[str, str], cfg: SiteConfig) -> None:
+          front: Mapping[str, str], cfg: SiteConfig) -> None:
     top = sorted(index.articles_of, key=lambda k: (-index.counts.get(k, 0), site.entity(k).name  # type: ignore[union-attr]
                                                    if site.entity(k) else ""))
     actors = [ref[k] for k in top if k.startswith("actors/")][:HOME_ENTITIES]
@@ -58,7 +77,7 @@ def _home(pages: dict[str, str], site: Site, index: MentionIndex, ref: Mapping[s
     for number in range(1, total + 1):
         chunk = site.articles[(number - 1) * cfg.per_page: number * cfg.per_page]
         path = "index.html" if number == 1 else f"page/{number}/index.html"
-        pages[path] = _digest([str(total), *(art[a.slug] for a in chunk), *actors, *places])
+        pages[path] = _digest([str(total), *(front[a.slug] for a in chunk), *actors, *places])
 
 
 def _place_index(site: Site) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -89,13 +108,13 @@ def _places(site: Site, key: str, index: tuple[dict[str, list[str]], dict[str, l
     return sorted(found)
 
 
-def _entity(pages: dict[str, str], key: str, index: MentionIndex, ref: Mapping[str, str],
-            art: Mapping[str, str], ref_of: Mapping[str, list[str]], cfg: SiteConfig, places: list[str]) -> None:
+def _entity(pages: dict[str, str], key: str, index: MentionIndex, ref: Mapping[str, str], art: Mapping[str, str],
+            said: Mapping[str, str], ref_of: Mapping[str, list[str]], cfg: SiteConfig, places: list[str]) -> None:
     slugs = index.articles_of.get(key, ())
     co: set[str] = set()
     for slug in slugs:
         co.update(ref_of[slug])
-    digest = _digest([ref.get(key, key), *(art[s] for s in slugs), *sorted(co), *(ref.get(k, k) for k in places)])
+    digest = _digest([ref.get(key, key), *(said[s] for s in slugs), *sorted(co), *(ref.get(k, k) for k in places)])
     total = max(1, math.ceil(len(slugs) / cfg.per_page))
     first = PurePosixPath(key, "index.html")
     for number in range(1, total + 1):

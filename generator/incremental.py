@@ -21,6 +21,7 @@ from generator.cache import (CACHE_DIR, RACY_NS, BodyPack, CachedBody, CachedFil
                              code_dirs, file_stat, new_pack_name, sha_of)
 from generator.config import SiteConfig
 from generator.content import Article, load_article, read_body
+from generator.deps import ArticleDigests
 from generator.errors import Problem
 from generator.markdown import AnnotatedBody
 from generator.parallel import map_chunks
@@ -114,10 +115,10 @@ class ArticleCache:
         if time.time_ns() - stat[1] < RACY_NS:  # may change again within one tick of its time stamp:
             stat = (stat[0], -1, stat[2])  # never matches, so the next build hashes the file again
         if old is not None and old.sha == sha:
-            entry = CachedFile(stat, sha, old.article, old.problems)
+            entry = CachedFile(stat, sha, old.article, old.problems, old.front)
         else:
             article, problems = load_article(path, shown)
-            entry = CachedFile(stat, sha, without_text(article), tuple(problems))
+            entry = CachedFile(stat, sha, without_text(article), tuple(problems), front_digest(without_text(article)))
         return entry, entry.article, list(entry.problems)
 
     def reuse(self, key: str) -> None:
@@ -152,7 +153,7 @@ class ArticleCache:
         body, mentions, rows = (self.pack.add_bytes(blob) for blob in packed.blobs)
         self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, packed.keys,
                                                packed.counts, body, packed.linked, packed.problems, packed.drift,
-                                               packed.quoted, packed.links, rows, packed.export_sha)
+                                               packed.quoted, packed.links, rows, packed.export_sha, packed.said)
 
     def rows(self, article: Article) -> tuple[bytes, bytes]:
         """The article's rows of the mentions export (`export.article_rows`), from the body pack."""
@@ -163,8 +164,10 @@ class ArticleCache:
         """Digest of the whole mentions export: its articles' row digests, in order."""
         return sha_of("\n".join(self.bodies[a.slug].export_sha for a in articles).encode())
 
-    def article_sha(self, article: Article) -> str:
-        return self.sha.get(article.body.path, "")
+    def digests(self, article: Article) -> ArticleDigests:
+        """What pages may show of the article, as digests (for `deps.page_digests`)."""
+        entry, body = self.files.get(article.body.path), self.bodies[article.slug]
+        return ArticleDigests(self.sha.get(article.body.path, ""), entry.front if entry else "", body.said)
 
     def close(self, failed: bool = False) -> None:
         """Release the body pack; after a failed build, first take back what it added."""
@@ -198,6 +201,7 @@ class PackedArticle:
     quoted: tuple[str, ...]
     links: tuple[tuple[str, str, int], ...]
     export_sha: str
+    said: str
 
 
 _fast_pickling(PackedArticle)
@@ -214,7 +218,12 @@ def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Pro
     blobs = tuple(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL) for x in (body, sentences, rows))
     return PackedArticle(blobs, mentions.keys, tuple(counts.items()), body.linked,  # type: ignore[arg-type]
                          body.problems, tuple(drift), tuple(dict.fromkeys(q.entity for q in mentions.quotes)),
-                         links, sha_of(rows[0] + b"\0" + rows[1]))
+                         links, sha_of(rows[0] + b"\0" + rows[1]), sha_of(blobs[1]))
+
+
+def front_digest(article: Article | None) -> str:
+    """Digest of an article as lists show it (without its body text: pass `without_text(article)`)."""
+    return "" if article is None else sha_of(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def without_text(article: Article | None) -> Article | None:

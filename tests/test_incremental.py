@@ -73,6 +73,7 @@ ARTICLES = "content/articles"
 EDITS: dict[str, Callable[[Path], None]] = {
     "body sentence": lambda s: _edit(s / ARTICLES / "report-07.md", r"said the harbour was calm",
                                      "said the harbour was busy again"),
+    "sentence naming no one": lambda s: _edit(s / ARTICLES / "report-07.md", r"\Z", "\nThe tide turned at noon.\n"),
     "title": lambda s: _edit(s / ARTICLES / "report-07.md", r"^title: .*$", "title: A new headline"),
     "date (moves it to the top)": lambda s: _edit(s / ARTICLES / "report-03.md", r"^date: .*$", "date: 2024-06-30"),
     "entity added": lambda s: _edit(s / ARTICLES / "report-04.md", r"^actors: \[maria-lopez\]",
@@ -114,6 +115,20 @@ def test_editing_one_article_rerenders_it_and_its_entity_pages_only(archive: Pat
     # an article on the other side of the archive, and the other actor, were left alone
     assert "articles/report-16/index.html" not in changed
     assert "actors/maria-lopez/index.html" not in changed
+
+
+def test_a_sentence_naming_no_one_rerenders_only_its_article_page(archive: Path) -> None:
+    before = _inodes(archive / "output")
+    EDITS["sentence naming no one"](archive)
+    build(load_config(archive))
+    after = _inodes(archive / "output")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert "The tide turned at noon." in (archive / "output/articles/report-07/index.html").read_text(encoding="utf-8")
+    # its entity pages quote only sentences naming them, lists show only front matter, the
+    # export holds only mentions: none of them changed, so none is made again
+    pages = {p for p in changed if p.startswith(("articles/", "actors/", "locations/", "page/", "data/"))
+             or p in ("index.html", "feed.xml")}
+    assert pages == {"articles/report-07/index.html"}
 
 
 def test_deleting_an_article_removes_its_pages(archive: Path) -> None:

@@ -417,11 +417,12 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
                                      (cache.rows(a) for a in site.articles))
                         if not cfg.search else render_site(site, index, bodies, entity_bodies, cfg, theme))
             files = _tracked(rendered, _units(plan), progress)
+            unchanged = _unchanged(plan)
             if not plan.full:
-                files = _with_unchanged(files, plan, cfg.output_dir)
                 log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
             listing = []
-            write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify)
+            write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify, unchanged)
+            listing += unchanged
     except RenderFailure as exc:
         raise ContentError([*problems, exc.problem]) from None
     except TemplateError as exc:
@@ -460,16 +461,13 @@ def _drop_stale_scratch(output: Path) -> None:
             pass
 
 
-def _with_unchanged(files: Iterable[RenderedFile], plan: Plan, output: Path) -> Iterator[RenderedFile]:
-    """The rendered files, then every other file of the site, hard-linked from the previous output."""
-    done: set[str] = set()
-    for item in files:
-        done.add(str(item.path))
-        yield item
+def _unchanged(plan: Plan) -> list[str]:
+    """Pages and feeds of the last output that this build does not render again (and the mentions
+    export, when unchanged): the writer stages them as hard links to the live output's files."""
+    if plan.full:
+        return []
     kept = () if plan.export else tuple(str(p) for p in EXPORTS)
-    for path in (*plan.order, *kept):  # pages, feeds and an unchanged export; every other file was made again
-        if path not in done:
-            yield RenderedFile(PurePosixPath(path), source=output.joinpath(*PurePosixPath(path).parts), link=True)
+    return [p for p in (*plan.order, *kept) if p not in plan.dirty]
 
 
 def _units(plan: Plan) -> int:

@@ -246,51 +246,96 @@ def _move(source: Path, path: Path) -> None:
         os.unlink(source)
 
 
-def _link(source: Path, path: Path) -> None:
-    """Stage an unchanged file of the previous output as a hard link (a copy across file systems)."""
+def _link(source: Path | str, path: Path | str) -> bool:
+    """Stage an unchanged file of the previous output as a hard link (a copy across file systems:
+    then False)."""
     try:
         os.link(source, path)
     except OSError:
         shutil.copyfile(source, path)
+        return False
+    return True
 
 
-def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None = None) -> list[str]:
-    """Write `files` into `staging`; with `present` (the files a reused spare holds), replace those.
+@dataclass(slots=True)
+class _Filled:
+    """What `_fill` wrote: every file, and those that are not hard links to the live output's."""
+
+    written: list[str]
+    fresh: list[str]
+
+
+def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None = None,
+          unchanged: Iterable[str] = (), live: Path | None = None, differs: set[str] | None = None) -> _Filled:
+    """Write `files` into `staging`, then hard-link the `unchanged` files from the `live` output;
+    with `present` (the files a reused spare holds), replace those.
 
     A file in a spare may be a hard link to the same file in the live output, so it is never
-    written in place: it is unlinked first (or kept, when it is the very file to be linked).
+    written in place: it is unlinked first (or kept, when it is the very file to be linked:
+    when `differs`, the files the spare and the live output do not share, is known, without a stat).
     """
-    written: list[str] = []
-    seen: set[PurePosixPath] = set()
+    done = _Filled([], [])
+    seen: set[str] = set()
     made: set[Path] = {staging}
     folders = {str(PurePosixPath(f).parent) for f in present} if present else set()
     for item in files:
-        if item.path in seen:
-            raise OutputError(f"two items would both be written to {item.path}")
-        seen.add(item.path)
+        rel = str(item.path)
+        if rel in seen:
+            raise OutputError(f"two items would both be written to {rel}")
+        seen.add(rel)
         path = _target(staging, item.path)
         if path.parent not in made:
             if str(item.path.parent) not in folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        written.append(str(item.path))
-        if present is not None and written[-1] in present:
+        done.written.append(rel)
+        if present is not None and rel in present:
             if item.source is not None and item.link and _same_file(item.source, path):
                 continue  # the spare holds this very file already
             os.unlink(path)
         if item.source is not None and item.move:
             _move(item.source, path)
         elif item.source is not None and item.link:
-            _link(item.source, path)
+            if not _link(item.source, path):
+                done.fresh.append(rel)
+            continue
         elif item.source is not None:
             shutil.copyfile(item.source, path)
         else:
             with open(path, "xb") as handle:
                 handle.write(item.data or b"")
-    return written
+        done.fresh.append(rel)
+    if live is not None:
+        _fill_unchanged(str(staging), str(live), unchanged, present, differs, seen, done)
+    return done
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _fill_unchanged(staging: str, live: str, unchanged: Iterable[str], present: set[str] | None,
+                    differs: set[str] | None, seen: set[str], done: _Filled) -> None:
+    """Hard-link files of the live output into the staging folder (plain strings: ten thousand a build)."""
+    made: set[str] = set()
+    for rel in unchanged:
+        if rel in seen:
+            raise OutputError(f"two items would both be written to {rel}")
+        if not rel or rel == MANIFEST or rel[0] == "/" or "\\" in rel or "\x00" in rel \
+                or any(p in ("", ".", "..") for p in rel.split("/")):
+            raise OutputError(f"unsafe output path {rel!r}")
+        done.written.append(rel)
+        source, path = f"{live}/{rel}", f"{staging}/{rel}"
+        if present is not None and rel in present:
+            if (rel not in differs) if differs is not None else _same_file(source, path):
+                continue  # the spare holds this very file already
+            os.unlink(path)
+        else:
+            folder = path.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+        if not _link(source, path):
+            done.fresh.append(rel)
+
+
+def _same_file(a: Path | str, b: Path | str) -> bool:
     try:
         return os.path.samestat(os.stat(a), os.stat(b))
     except OSError:
@@ -330,9 +375,11 @@ def _cannot_write(exc: OSError, output: Path) -> OutputError:
 
 
 def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path,
-               verify: Callable[[list[str]], None] | None = None) -> WriteReport:
+               verify: Callable[[list[str]], None] | None = None, unchanged: Iterable[str] = ()) -> WriteReport:
     """Write every file into a staging folder, then switch it in place of `output` atomically.
 
+    `unchanged` names files (paths inside output/, after the `files`) that are the same as in the
+    current output: they are staged as hard links to them.
     `verify`, given the list of files written, may raise to stop the switch.
     On any failure (an exception from the file stream, a full disk, Ctrl-C) the staging folder is
     removed and `output` is left exactly as it was. A build killed outright leaves at most a staging
@@ -341,7 +388,7 @@ def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path,
     output = Path(os.path.abspath(output))
     check_output_dir(output, site_dir)
     with _exclusive(output):
-        return _write_locked(files, output, verify)
+        return _write_locked(files, output, verify, unchanged)
 
 
 @contextmanager
@@ -369,20 +416,23 @@ def _exclusive(output: Path) -> Iterator[None]:
 
 
 def _write_locked(files: Iterable[RenderedFile], output: Path,
-                  verify: Callable[[list[str]], None] | None) -> WriteReport:
+                  verify: Callable[[list[str]], None] | None, unchanged: Iterable[str] = ()) -> WriteReport:
     recover(output)
     staging, spare = _staging(output), _spare(output)
     present: set[str] | None = None
+    differs: set[str] | None = None
     try:
         if not spare.is_symlink() and spare.is_dir() and _manifest_ok(spare):
             spare.rename(staging)  # from here a kill leaves a staging folder, which recover() removes
             present = _listed(staging)
+            differs = _read_note(staging)
             for kept in KEPT_DIRS:  # another tool's files are not newsgloss's to publish again
                 shutil.rmtree(staging / kept, ignore_errors=True)
         else:
             staging.mkdir(parents=True)
             (staging / MANIFEST).write_text(_manifest(()), encoding="utf-8")
-        written = _fill(staging, files, present)
+        filled = _fill(staging, files, present, unchanged, output, differs)
+        written = filled.written
         if present is not None:
             _prune(staging, present - set(written))
         if verify is not None:  # the last word before the switch: may raise to keep the old site
@@ -394,7 +444,7 @@ def _write_locked(files: Iterable[RenderedFile], output: Path,
             raise _cannot_write(exc, output) from exc
         raise
     try:
-        swap(staging, output)
+        swap(staging, output, filled.fresh)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -403,9 +453,29 @@ def _write_locked(files: Iterable[RenderedFile], output: Path,
     return WriteReport(len(written), output)
 
 
-def swap(staging: Path, output: Path) -> None:
+SPARE_NOTE = ".newsgloss-spare.json"
+"""In a spare: the files it does not share with the live output (the next build replaces only those)."""
+
+
+def _read_note(staging: Path) -> set[str] | None:
+    """The spare's note (taken out of the folder), or None when it has none or a damaged one."""
+    note = staging / SPARE_NOTE
+    try:
+        data = json.loads(note.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        data = None
+    note.unlink(missing_ok=True)
+    if not isinstance(data, dict) or not isinstance(data.get("differs"), list):
+        return None
+    return {str(f) for f in data["differs"]}
+
+
+def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None) -> None:
     """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one
     (a large one is kept as the next build's spare, see LARGE_OUTPUT).
+
+    `fresh` names the files of `staging` that are not hard links to the old output's: the spare's
+    note, so that the next build need not compare ten thousand files to find them.
 
     If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
     """
@@ -422,6 +492,11 @@ def swap(staging: Path, output: Path) -> None:
         if len(_listed(old)) > LARGE_OUTPUT:
             spare = _spare(output)
             if not spare.exists() and not spare.is_symlink():
+                if fresh is not None:
+                    try:
+                        (old / SPARE_NOTE).write_text(json.dumps({"differs": sorted(fresh)}), encoding="utf-8")
+                    except OSError:
+                        (old / SPARE_NOTE).unlink(missing_ok=True)  # no note: the next build compares files
                 old.rename(spare)  # the next build updates it into its staging folder: no mass mkdir
                 return
             if _remove_later(old):

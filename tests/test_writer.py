@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import errno
 import io
+import json
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -436,7 +437,9 @@ def test_a_large_old_site_is_kept_as_a_spare_that_the_next_build_updates_in_plac
     expected = {v: tree_of_version(v, tmp_path / v, site) for v in ("one", "two")}
     write_site(site_files("one"), output, site)
     write_site(site_files("two"), output, site)
-    assert tree(output) == expected["two"] and tree(spare) == expected["one"] and leftovers(output) == [".output.spare"]
+    assert tree(output) == expected["two"] and leftovers(output) == [".output.spare"]
+    assert json.loads((spare / writer.SPARE_NOTE).read_bytes())["differs"] == sorted(expected["two"].keys() - {MANIFEST})
+    assert without_note(tree(spare)) == expected["one"]
     live = output / "articles/a1/index.html"
     # the third build: one page the same as in the live site (staged as a hard link), the rest new,
     # a page gone; the spare shares no file with the live site that is written in place
@@ -446,7 +449,39 @@ def test_a_large_old_site_is_kept_as_a_spare_that_the_next_build_updates_in_plac
     assert tree(output) == {**tree_of_version("three", tmp_path / "three", site, n=3),
                             "articles/a1/index.html": b"two 1", MANIFEST: tree(output)[MANIFEST]}
     assert "articles/a5/index.html" not in tree(output) and not (output / "articles/a5").exists()
-    assert tree(spare) == expected["two"]  # the last site, untouched by the third build's writes
+    assert without_note(tree(spare)) == expected["two"]  # the last site, untouched by the third build's writes
+
+
+def without_note(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k != writer.SPARE_NOTE}
+
+
+@pytest.mark.parametrize("note", ["kept", "damaged", "missing"])
+def test_unchanged_files_are_staged_from_the_live_site_whatever_the_spare_holds(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, note: str) -> None:
+    """The spare's note says which of its files differ from the live site; without a usable
+    note, every file is compared. Either way the new site holds the live site's unchanged files
+    and never a stale one from the spare."""
+    monkeypatch.setattr(writer, "LARGE_OUTPUT", 3)
+    output, spare = site / "output", site / ".output.spare"
+    write_site(site_files("one"), output, site)
+    write_site(site_files("two"), output, site)  # every page rendered again: the spare differs everywhere
+    if note == "damaged":
+        (spare / writer.SPARE_NOTE).write_text('{"differs": ["articl', encoding="utf-8")
+    elif note == "missing":
+        (spare / writer.SPARE_NOTE).unlink()
+    third = [f for f in site_files("three") if str(f.path) not in ("index.html", "articles/a2/index.html")]
+    write_site(third, output, site, unchanged=["index.html", "articles/a2/index.html"])
+    got = tree(output)
+    assert got["index.html"] == b"<p>home two</p>" and got["articles/a2/index.html"] == b"two 2"
+    assert got["articles/a1/index.html"] == b"three 1" and writer.SPARE_NOTE not in got
+    assert os.path.samefile(spare / "index.html", output / "index.html")  # a link, as the spare's was
+    assert without_note(tree(spare)) == tree_of_version("two", tmp_path / "two", site)
+    # the fourth build: the spare (site two) and the live site share those two files, and only those
+    assert set(json.loads((spare / writer.SPARE_NOTE).read_bytes())["differs"]) == \
+        set(got) - {MANIFEST, "index.html", "articles/a2/index.html"}
+    write_site([f for f in site_files("four") if str(f.path) != "index.html"], output, site, unchanged=["index.html"])
+    assert tree(output)["index.html"] == b"<p>home two</p>" and tree(output)["articles/a2/index.html"] == b"four 2"
 
 
 def test_a_large_old_site_is_removed_by_a_background_process_when_no_spare_can_be_kept(

@@ -20,7 +20,7 @@ from generator.cache import (UNSETTLED, BuildRecord, fingerprint, load_record, l
 from generator.checks import drift
 from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
-from generator.deps import page_digests, sitemap_pages
+from generator.deps import page_digests, sitemap_digest, sitemap_pages
 from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
 from generator.importing import import_seeds as import_seeds  # re-exported: callers import it from here
@@ -119,8 +119,18 @@ def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]) 
 def _annotated(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> Annotated:
     body = _annotate_article(md, site, cfg, article)
     found = mentions_in(site, article, body)
-    return (replace(body, paragraphs=()), found, link_targets(str(page_path("articles", article.slug)), body.hrefs),
-            article_rows(site, cfg, article, found.mentions))
+    links = tuple(link for link in link_targets(str(page_path("articles", article.slug)), body.hrefs)
+                  if not _entity_page(site, link[1]))
+    return replace(body, paragraphs=()), found, links, article_rows(site, cfg, article, found.mentions)
+
+
+def _entity_page(site: Site, target: str) -> bool:
+    """True for the page of a registry entity: every one has its page, and the registry is part of
+    the site key, so a link there needs no check on every build (entity links are most links)."""
+    group, _, rest = target.partition("/")
+    slug, _, name = rest.partition("/")
+    return name == "index.html" and slug in (site.actors if group == "actors" else
+                                             site.locations if group == "locations" else ())
 
 
 def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
@@ -289,7 +299,8 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         for path, saved in write_exports(cfg, rows, scratch):
             yield RenderedFile(path, source=saved, move=True)
     try:  # the other files are cheap: always made
-        yield from render_extras(env, theme, site, cfg, plan.sitemap, [])
+        sitemap = [(PurePosixPath(p), d) for p, d in plan.sitemap] if "sitemap.xml" in plan.dirty else None
+        yield from render_extras(env, theme, site, cfg, sitemap, [])
     except TemplateError as exc:
         raise RenderFailure(_template_problem(exc)) from None
 
@@ -313,7 +324,7 @@ class Plan:
     """Output files of the last build that no longer exist."""
     listing: tuple[str, ...]
     """Every output file after this build."""
-    sitemap: list[tuple[PurePosixPath, dt.date | None]]
+    sitemap: list[tuple[str, dt.date | None]]
     """The sitemap's entries."""
     export: bool = True
     """The mentions export is written again (else the last one is staged as it is)."""
@@ -325,7 +336,7 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     digests = page_digests(site, index, {a.slug: cache.digests(a) for a in site.articles}, cfg)
     order = tuple(digests)
     sitemap = sitemap_pages(site, digests)
-    digests["sitemap.xml"] = repr(sitemap)
+    digests["sitemap.xml"] = sitemap_digest(sitemap)
     digests[str(EXPORTS[0])] = cache.export_digest(site.articles)
     old = cache.state
     if cfg.search or old is None or old.key != cache.key or not old.pages:
@@ -467,7 +478,7 @@ def _unchanged(plan: Plan) -> list[str]:
     if plan.full:
         return []
     kept = () if plan.export else tuple(str(p) for p in EXPORTS)
-    return [p for p in (*plan.order, *kept) if p not in plan.dirty]
+    return [p for p in (*plan.order, "sitemap.xml", *kept) if p not in plan.dirty]
 
 
 def _units(plan: Plan) -> int:

@@ -127,7 +127,12 @@ def _entries(slugs: list[str], art: Mapping[str, str], ref_of: Mapping[str, list
     return [part for slug in slugs for part in (art[slug], *ref_of[slug])]
 
 
-def sitemap_pages(site: Site, pages: Mapping[str, str]) -> list[tuple[PurePosixPath, object]]:
+def sitemap_pages(site: Site, pages: Mapping[str, str]) -> list[tuple[str, object]]:
     """The sitemap's (path, date) list in `contexts` order, from the page digests' keys."""
     dates = {f"articles/{a.slug}/index.html": a.date for a in site.articles}
-    return [(PurePosixPath(p), dates.get(p)) for p in pages if p.endswith(".html")]
+    return [(p, dates.get(p)) for p in pages if p.endswith(".html")]
+
+
+def sitemap_digest(entries: list[tuple[str, object]]) -> str:
+    """Digest of the sitemap's entries."""
+    return _digest(f"{path} {date}" for path, date in entries)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
+from sys import intern
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -90,6 +91,9 @@ class ArticleCache:
                 if entry is None:  # unreadable now: nothing to remember
                     out.append((article, problems))
                     continue
+                if entry.article is not None:  # one string object per slug: the state pickles it once
+                    entry = replace(entry, article=replace(entry.article, actors=tuple(map(intern, entry.article.actors)),
+                                                           locations=tuple(map(intern, entry.article.locations))))
             self.files[shown] = entry
             self.sha[shown] = entry.sha
             out.append((entry.article, list(entry.problems)))
@@ -151,9 +155,12 @@ class ArticleCache:
     def add(self, article: Article, packed: PackedArticle) -> None:
         """Store a freshly annotated article (packed by a worker: the bytes go straight to the pack)."""
         body, mentions, rows = (self.pack.add_bytes(blob) for blob in packed.blobs)
-        self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, packed.keys,
-                                               packed.counts, body, packed.linked, packed.problems, packed.drift,
-                                               packed.quoted, packed.links, rows, packed.export_sha, packed.said)
+        keys = tuple(map(intern, packed.keys))  # one string object per entity key: the state pickles it once
+        self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, keys,
+                                               tuple((intern(k), n) for k, n in packed.counts), body,
+                                               tuple(map(intern, packed.linked)), packed.problems, packed.drift,
+                                               tuple(map(intern, packed.quoted)), packed.links, rows,
+                                               packed.export_sha, packed.said)
 
     def rows(self, article: Article) -> tuple[bytes, bytes]:
         """The article's rows of the mentions export (`export.article_rows`), from the body pack."""

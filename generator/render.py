@@ -137,17 +137,19 @@ def sitemap_entry(ctx: Any) -> tuple[PurePosixPath, dt.date | None] | None:
 
 
 def render_extras(env: Environment, theme: Theme, site: Site, cfg: SiteConfig,
-                  pages: list[tuple[PurePosixPath, dt.date | None]],
+                  pages: list[tuple[PurePosixPath, dt.date | None]] | None,
                   searchable: list[tuple[PurePosixPath, str]]) -> Iterator[RenderedFile]:
     """Everything but the page contexts and the mentions export: 404, robots, search page, sitemap
-    of `pages`, redirects, .nojekyll, static files and (with `search`) the index of `searchable`."""
+    of `pages` (none when None: the last one still holds), redirects, .nojekyll, static files and
+    (with `search`) the index of `searchable`."""
     for name, title in (("404.html", "Page not found"), ("robots.txt", "robots.txt"), ("search.html", "Search")):
         plain = PlainContext(PurePosixPath("search", "index.html") if name == "search.html" else PurePosixPath(name),
                              title, name)
         css = Markup(_stylesheet(theme)) if name == "404.html" else ""  # served at any depth: style inline
         yield RenderedFile(plain.path, env.get_template(name).render(page=plain, inline_css=css).encode("utf-8"))
-    sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
-    yield RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
+    if pages is not None:
+        sitemap = PlainContext(PurePosixPath("sitemap.xml"), "sitemap", "sitemap.xml", tuple(pages))
+        yield RenderedFile(sitemap.path, env.get_template("sitemap.xml").render(page=sitemap).encode("utf-8"))
     for path, data in render_redirects(site, env):
         yield RenderedFile(path, data)
     yield RenderedFile(PurePosixPath(".nojekyll"), b"")

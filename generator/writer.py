@@ -277,7 +277,7 @@ def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None
     done = _Filled([], [])
     seen: set[str] = set()
     made: set[Path] = {staging}
-    folders = {str(PurePosixPath(f).parent) for f in present} if present else set()
+    folders = {f.rpartition("/")[0] or "." for f in present} if present else set()
     for item in files:
         rel = str(item.path)
         if rel in seen:

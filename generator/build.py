@@ -375,8 +375,9 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     """
     started = time.perf_counter()
     timer = Stopwatch()
+    stats: dict[str, tuple[int, int, int]] = {}
     with timer("fingerprint"):
-        inputs = fingerprint(cfg)
+        inputs = fingerprint(cfg, stats)
         record = load_record(cfg)
     if unchanged(cfg, record, inputs):
         assert record is not None
@@ -387,7 +388,7 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     check_output_dir(cfg.output_dir, cfg.site_dir, foreign=False)
     with timer("cache"):
         intact = record is not None and output_stamp(cfg.output_dir) == record.output
-        cache = ArticleCache(cfg, load_state(cfg), patchable=intact)
+        cache = ArticleCache(cfg, load_state(cfg), patchable=intact, stats=stats)
     try:
         result = _rebuild(cfg, cache, timer, log, progress)
     except BaseException:

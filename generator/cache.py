@@ -46,8 +46,10 @@ RACY_NS = 3_000_000_000
 """Files changed this recently may change again within the file system's timestamp granularity."""
 
 
-def _scan(root: Path, digest: Any, newest: list[int], skip_hidden: bool = True) -> None:
-    """Feed every file under `root` (path, size, mtime, inode) into `digest`, in a fixed order."""
+def _scan(root: Path, digest: Any, newest: list[int], skip_hidden: bool = True,
+          stats: dict[str, tuple[int, int, int]] | None = None) -> None:
+    """Feed every file under `root` (path, size, mtime, inode) into `digest`, in a fixed order
+    (and into `stats`, by path, when given)."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
@@ -58,13 +60,15 @@ def _scan(root: Path, digest: Any, newest: list[int], skip_hidden: bool = True) 
             continue
         if entry.is_dir(follow_symlinks=False):
             digest.update(f"d {entry.name}\n".encode())
-            _scan(Path(entry.path), digest, newest, skip_hidden)
+            _scan(Path(entry.path), digest, newest, skip_hidden, stats)
         else:
             try:
                 st = entry.stat()
             except OSError:
                 continue
             digest.update(f"f {entry.name} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+            if stats is not None:
+                stats[entry.path] = (st.st_size, st.st_mtime_ns, st.st_ino)
             newest[0] = max(newest[0], st.st_mtime_ns)
 
 
@@ -75,8 +79,11 @@ def code_dirs() -> tuple[Path, ...]:
     return Path(__file__).resolve().parent, bundled_theme_dir()
 
 
-def fingerprint(cfg: SiteConfig) -> str:
+def fingerprint(cfg: SiteConfig, stats: dict[str, tuple[int, int, int]] | None = None) -> str:
     """Digest of all inputs of a build, from file metadata only (no file is read).
+
+    `stats`, when given, receives (size, mtime_ns, inode) of every file under content/, by path:
+    the build reuses them instead of asking the file system again.
 
     As git does with its index, a file modified in the last few seconds is "racy": a second edit
     within the same timestamp tick could keep size and mtime, so such a fingerprint is marked
@@ -95,7 +102,7 @@ def fingerprint(cfg: SiteConfig) -> str:
             digest.update(f"-{name}\n".encode())
     for folder in (cfg.content_dir, cfg.seeds_dir, cfg.site_dir / "themes", *code_dirs()):
         digest.update(f"# {folder.name}\n".encode())
-        _scan(folder, digest, newest)
+        _scan(folder, digest, newest, stats=stats if folder == cfg.content_dir else None)
     if time.time_ns() - newest[0] < RACY_NS:
         return RACY + digest.hexdigest()
     return digest.hexdigest()

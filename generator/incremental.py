@@ -54,8 +54,11 @@ class ArticleCache:
     Mutable by design: it is the one object that collects what a build learns for the next one.
     """
 
-    def __init__(self, cfg: SiteConfig, state: SiteState | None, patchable: bool = True) -> None:
+    def __init__(self, cfg: SiteConfig, state: SiteState | None, patchable: bool = True,
+                 stats: dict[str, tuple[int, int, int]] | None = None) -> None:
         self._loaded = state
+        self._stats = stats or {}
+        """(size, mtime_ns, inode) by path, as the build's fingerprint found them (each used once)."""
         if state is not None and not patchable:  # output/ is not the one it describes: no page digests
             state = SiteState(state.key, state.files, state.bodies, state.pack, {}, ())
         self.state = state
@@ -101,10 +104,12 @@ class ArticleCache:
 
     def _known(self, path: Path, shown: str) -> tuple[tuple[int, int, int] | None, CachedFile | None]:
         """(stat, the last build's entry if the file is unchanged since)."""
-        try:
-            stat = file_stat(path)
-        except OSError:
-            return None, None
+        stat = self._stats.pop(str(path), None)
+        if stat is None:
+            try:
+                stat = file_stat(path)
+            except OSError:
+                return None, None
         old = self.state.files.get(shown) if self.state else None
         return stat, old if old is not None and old.stat == stat else None
 

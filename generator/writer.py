@@ -169,6 +169,11 @@ def recover(output: Path) -> None:
             _remove(old)
     if _ours(staging):
         _remove(staging)
+    spare = _spare(output)
+    if spare.is_dir() and not spare.is_symlink() and not any(spare.iterdir()):
+        spare.rmdir()  # a spare a kill left before it had its manifest
+    for tmp in output.parent.glob(f"{spare.name}.manifest-*.tmp"):
+        tmp.unlink(missing_ok=True)
     for trash in output.parent.glob(f".{output.name}.trash-*"):
         pid = trash.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not _alive(int(pid)) and _ours(trash):
@@ -292,22 +297,31 @@ def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None
         if present is not None and rel in present:
             if item.source is not None and item.link and _same_file(item.source, path):
                 continue  # the spare holds this very file already
-            os.unlink(path)
-        if item.source is not None and item.move:
-            _move(item.source, path)
-        elif item.source is not None and item.link:
-            if not _link(item.source, path):
-                done.fresh.append(rel)
-            continue
-        elif item.source is not None:
-            shutil.copyfile(item.source, path)
-        else:
-            with open(path, "xb") as handle:
-                handle.write(item.data or b"")
-        done.fresh.append(rel)
+            _unlink(str(path))
+        try:
+            linked = _put(item, path)
+        except FileNotFoundError:  # its folder is gone from a spare a kill left half-made
+            path.parent.mkdir(parents=True, exist_ok=True)
+            linked = _put(item, path)
+        if not linked:
+            done.fresh.append(rel)
     if live is not None:
         _fill_unchanged(str(staging), str(live), unchanged, present, differs, seen, done)
     return done
+
+
+def _put(item: RenderedFile, path: Path) -> bool:
+    """Create one file of the staging folder; True when it is a hard link to the live output's."""
+    if item.source is not None and item.move:
+        _move(item.source, path)
+    elif item.source is not None and item.link:
+        return _link(item.source, path)
+    elif item.source is not None:
+        shutil.copyfile(item.source, path)
+    else:
+        with open(path, "xb") as handle:
+            handle.write(item.data or b"")
+    return False
 
 
 def _fill_unchanged(staging: str, live: str, unchanged: Iterable[str], present: set[str] | None,
@@ -325,13 +339,13 @@ def _fill_unchanged(staging: str, live: str, unchanged: Iterable[str], present: 
         if present is not None and rel in present:
             if (rel not in differs) if differs is not None else _same_file(source, path):
                 continue  # the spare holds this very file already
-            os.unlink(path)
+            _unlink(path)
         else:
             folder = path.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
-        if not _link(source, path):
+        if not _link_into(source, path):
             done.fresh.append(rel)
 
 
@@ -444,7 +458,7 @@ def _write_locked(files: Iterable[RenderedFile], output: Path,
             raise _cannot_write(exc, output) from exc
         raise
     try:
-        swap(staging, output, filled.fresh)
+        swap(staging, output, filled.fresh, written)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -470,12 +484,13 @@ def _read_note(staging: Path) -> set[str] | None:
     return {str(f) for f in data["differs"]}
 
 
-def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None) -> None:
+def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files: Iterable[str] | None = None) -> None:
     """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one
     (a large one is kept as the next build's spare, see LARGE_OUTPUT).
 
     `fresh` names the files of `staging` that are not hard links to the old output's: the spare's
-    note, so that the next build need not compare ten thousand files to find them.
+    note, so that the next build need not compare ten thousand files to find them. `files` lists
+    all of them (when most are fresh, the spare is brought up to date at once: `refresh_spare`).
 
     If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
     """
@@ -488,20 +503,79 @@ def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None) -> Non
         if old.exists() and not output.exists():
             old.rename(output)
         raise
+    spare = _spare(output)
+    files = list(files) if files is not None else None
+    large = len(files if files is not None else _listed(output)) > LARGE_OUTPUT
     if old.exists():
-        if len(_listed(old)) > LARGE_OUTPUT:
-            spare = _spare(output)
-            if not spare.exists() and not spare.is_symlink():
-                if fresh is not None:
-                    try:
-                        (old / SPARE_NOTE).write_text(json.dumps({"differs": sorted(fresh)}), encoding="utf-8")
-                    except OSError:
-                        (old / SPARE_NOTE).unlink(missing_ok=True)  # no note: the next build compares files
-                old.rename(spare)  # the next build updates it into its staging folder: no mass mkdir
-                return
-            if _remove_later(old):
-                return
+        if large and not spare.exists() and not spare.is_symlink():
+            if fresh is not None:
+                try:
+                    (old / SPARE_NOTE).write_text(json.dumps({"differs": sorted(fresh)}), encoding="utf-8")
+                except OSError:
+                    (old / SPARE_NOTE).unlink(missing_ok=True)  # no note: the next build compares files
+            old.rename(spare)  # the next build updates it into its staging folder: no mass mkdir
+            if files is not None and fresh is not None and len(fresh) > len(files) // 2:
+                refresh_spare(spare, output, files)  # most of it differs: bring it up to date now
+            return
+        if large and _remove_later(old):
+            return
         try:
             _remove(old)
         except OSError:
             pass  # the site is in place; the next build's recover() removes what is left
+    elif large and files is not None and not spare.exists() and not spare.is_symlink():
+        refresh_spare(spare, output, files)  # a first build: the next one starts from a spare too
+
+
+def refresh_spare(spare: Path, live: Path, files: list[str]) -> None:
+    """Make the spare (a new one if there is none) hold the live output's `files` as hard links,
+    with a note that it differs in none, so that the next build replaces only what it renders.
+
+    Called after the switch (the site is in place already), for builds that wrote most files
+    afresh (a full build): the edit that comes next then costs what any later edit costs. Its
+    manifest first lists every file the spare may hold meanwhile, and the note comes last, so a
+    spare left half-done by a kill is one the next build can still use (comparing its files).
+    """
+    try:
+        present: set[str] = set()
+        differs: set[str] | None = None
+        if spare.is_dir() and not spare.is_symlink():
+            present, differs = _listed(spare), _read_note(spare)
+        else:
+            spare.mkdir()
+        _write_manifest(spare, present | set(files))
+        for rel in files:
+            path = f"{spare}/{rel}"
+            if rel in present:
+                if differs is not None and rel not in differs:
+                    continue
+                _unlink(path)
+            _link_into(f"{live}/{rel}", path)
+        _prune(spare, present - set(files))
+        _write_manifest(spare, files)
+        (spare / SPARE_NOTE).write_text(json.dumps({"differs": []}), encoding="utf-8")
+    except OSError:
+        pass  # the site is in place; the next build uses what the spare holds, comparing files
+
+
+def _write_manifest(folder: Path, files: Iterable[str]) -> None:
+    """Replace `folder`'s manifest at once (written beside the folder first, so never half-written)."""
+    tmp = folder.with_name(f"{folder.name}.manifest-{os.getpid()}.tmp")
+    tmp.write_text(_manifest(files), encoding="utf-8")
+    os.replace(tmp, folder / MANIFEST)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass  # a spare a kill left half-updated
+
+
+def _link_into(source: str, path: str) -> bool:
+    """`_link`, making the folder first when it is missing (a spare a kill left half-made)."""
+    try:
+        return _link(source, path)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return _link(source, path)

@@ -50,7 +50,9 @@ def page_digests(site: Site, index: MentionIndex, article_digests: Mapping[str, 
     ref_of = {slug: [ref[k] for k in keys if k in ref] for slug, keys in index.entities_of.items()}
     art = {a.slug: f"{a.slug}:{article_digests[a.slug].whole}" for a in articles}
     front = {a.slug: f"{a.slug}:{article_digests[a.slug].front}" for a in articles}
-    said = {a.slug: f"{front[a.slug]}:{article_digests[a.slug].said}" for a in articles}
+    # what an entity page shows of each of its articles: its sentences, and the numbers of the
+    # entities it names (its co-mentions); one string per article, not a set per entity
+    said = {a.slug: _digest([front[a.slug], article_digests[a.slug].said, *ref_of[a.slug]]) for a in articles}
     pages: dict[str, str] = {}
     places = _place_index(site)
     _home(pages, site, index, ref, front, cfg)
@@ -111,10 +113,7 @@ def _places(site: Site, key: str, index: tuple[dict[str, list[str]], dict[str, l
 def _entity(pages: dict[str, str], key: str, index: MentionIndex, ref: Mapping[str, str], art: Mapping[str, str],
             said: Mapping[str, str], ref_of: Mapping[str, list[str]], cfg: SiteConfig, places: list[str]) -> None:
     slugs = index.articles_of.get(key, ())
-    co: set[str] = set()
-    for slug in slugs:
-        co.update(ref_of[slug])
-    digest = _digest([ref.get(key, key), *(said[s] for s in slugs), *sorted(co), *(ref.get(k, k) for k in places)])
+    digest = _digest([ref.get(key, key), *map(said.__getitem__, slugs), *(ref.get(k, k) for k in places)])
     total = max(1, math.ceil(len(slugs) / cfg.per_page))
     first = PurePosixPath(key, "index.html")
     for number in range(1, total + 1):

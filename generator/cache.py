@@ -9,6 +9,7 @@ by another version is ignored: the build then simply does all the work.
 from __future__ import annotations
 
 import copyreg
+import gc
 import dataclasses
 import hashlib
 import os
@@ -269,7 +270,7 @@ def load_state(cfg: SiteConfig) -> SiteState | None:
             header = pickle.load(handle)
             if header[:2] != (FORMAT, __version__):
                 return None
-            state = pickle.load(handle)
+            state = _load_without_gc(handle)
     except Exception:  # noqa: BLE001 - any damage means "no cache"
         return None
     if not isinstance(state, SiteState):
@@ -296,6 +297,18 @@ def load_state(cfg: SiteConfig) -> SiteState | None:
         pass
     state = SiteState(key, files, bodies, pack, pages, listing, token, changes)
     return state if (folder / state.pack).is_file() else None
+
+
+def _load_without_gc(handle: Any) -> Any:
+    """pickle.load with the cyclic garbage collector paused: a state of 10,000 articles makes
+    hundreds of thousands of objects, and the collector would walk them over and over (~30%)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(handle)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

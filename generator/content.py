@@ -319,27 +319,28 @@ def load_entity(path: Path, shown: str, group: str) -> tuple[Entity | None, list
     return (None if failed else entity), problems
 
 
-def _markdown_files(folder: Path, site_dir: Path, problems: list[Problem]) -> list[Path]:
+def _markdown_files(folder: Path, site_dir: Path, problems: list[Problem]) -> list[tuple[str, str]]:
+    """(path, file name) of the Markdown files in `folder`, by name; paths as strings (10,000
+    articles are listed per build, and most are never opened)."""
     if not folder.is_dir():
         return []
     folder_outside = outside_site(folder, site_dir) is not None
     found = []
-    with os.scandir(folder) as entries:  # one listing with file types: 10,000 articles load per build
+    with os.scandir(folder) as entries:  # one listing with file types
         named = sorted((e for e in entries if e.name.endswith(".md") and not e.name.startswith(".")),
                        key=lambda e: e.name)
     for entry in named:
-        path = folder / entry.name
         if not entry.is_file():
             continue
-        outside = outside_site(path, site_dir) if folder_outside or entry.is_symlink() else None
+        outside = outside_site(Path(entry.path), site_dir) if folder_outside or entry.is_symlink() else None
         if outside is not None:
             problems.append(outside)
         else:
-            found.append(path)
+            found.append((entry.path, entry.name))
     return found
 
 
-ArticleLoader = Callable[[list[tuple[Path, str]]], list[tuple["Article | None", list[Problem]]]]
+ArticleLoader = Callable[[list[tuple[str, str]]], list[tuple["Article | None", list[Problem]]]]
 """Loads articles given as (path, shown path): load_article for each, or the build cache's reader."""
 
 
@@ -351,15 +352,15 @@ def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None) ->
     problems: list[Problem] = []
     articles: list[Article] = []
     registry: dict[str, dict[str, Entity]] = {"actors": {}, "locations": {}}
-    files = [(path, f"content/articles/{path.name}")
-             for path in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems)]
-    for article, found in (read_articles or (lambda items: [load_article(*item) for item in items]))(files):
+    files = [(path, f"content/articles/{name}")
+             for path, name in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems)]
+    for article, found in (read_articles or (lambda items: [load_article(Path(p), s) for p, s in items]))(files):
         problems += found
         if article is not None:
             articles.append(article)
     for group, entities in registry.items():
-        for path in _markdown_files(cfg.content_dir / group, cfg.site_dir, problems):
-            entity, found = load_entity(path, f"content/{group}/{path.name}", group)
+        for path, name in _markdown_files(cfg.content_dir / group, cfg.site_dir, problems):
+            entity, found = load_entity(Path(path), f"content/{group}/{name}", group)
             problems += found
             if entity is not None:
                 entities[entity.slug] = entity

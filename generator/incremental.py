@@ -72,7 +72,7 @@ class ArticleCache:
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (state.pack if state is not None else new_pack_name()),
                              state is None)
 
-    def read_all(self, files: Sequence[tuple[Path, str]]) -> list[tuple[Article | None, list[Problem]]]:
+    def read_all(self, files: Sequence[tuple[str, str]]) -> list[tuple[Article | None, list[Problem]]]:
         """content.load_article for each (path, shown path), skipping files whose size, mtime and
         inode are as last read; the others are parsed in parallel workers.
 
@@ -82,8 +82,8 @@ class ArticleCache:
         known = [self._known(path, shown) for path, shown in files]
         todo = [(path, shown, stat) for (path, shown), (stat, old) in zip(files, known) if old is None]
 
-        def parse(chunk: Sequence[tuple[Path, str, tuple[int, int, int] | None]]) -> list[Parsed]:
-            return [self._parse(path, shown, stat) for path, shown, stat in chunk]
+        def parse(chunk: Sequence[tuple[str, str, tuple[int, int, int] | None]]) -> list[Parsed]:
+            return [self._parse(Path(path), shown, stat) for path, shown, stat in chunk]
 
         parsed = iter(map_chunks(parse, todo))
         out: list[tuple[Article | None, list[Problem]]] = []
@@ -102,12 +102,12 @@ class ArticleCache:
             out.append((entry.article, list(entry.problems)))
         return out
 
-    def _known(self, path: Path, shown: str) -> tuple[tuple[int, int, int] | None, CachedFile | None]:
+    def _known(self, path: str, shown: str) -> tuple[tuple[int, int, int] | None, CachedFile | None]:
         """(stat, the last build's entry if the file is unchanged since)."""
-        stat = self._stats.pop(str(path), None)
+        stat = self._stats.pop(path, None)
         if stat is None:
             try:
-                stat = file_stat(path)
+                stat = file_stat(Path(path))
             except OSError:
                 return None, None
         old = self.state.files.get(shown) if self.state else None

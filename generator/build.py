@@ -9,9 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -23,10 +21,8 @@ from generator.content import Article, Content, load_content
 from generator.deps import page_digests, sitemap_digest, sitemap_pages
 from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
-from generator.importing import import_seeds as import_seeds  # re-exported: callers import it from here
 from generator.incremental import ArticleCache, LazyBodies, PackedArticle, cached_index, pack_article, site_key
 from generator.linkcheck import check_link_targets, link_targets
-from generator.linker import EntityTarget
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
@@ -39,6 +35,11 @@ from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
 from generator.writer import OutputError, check_output_dir, write_site
+
+if TYPE_CHECKING:  # imported where used: a build with nothing to annotate or import skips them
+    from markdown_it import MarkdownIt
+
+    from generator.linker import EntityTarget
 
 Log = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -83,6 +84,8 @@ def changed_seeds(cfg: SiteConfig, content: Content) -> list[Problem]:
 
 
 def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTarget | None]:
+    from generator.linker import EntityTarget
+
     def resolve(scheme: str, slug: str) -> EntityTarget | None:
         group = "actors" if scheme == "actor" else "locations"
         entity = (site.actors if group == "actors" else site.locations).get(slug)
@@ -241,6 +244,8 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
             new = [p for p in find_seeds(cfg.seeds_dir)
                    if p.absolute().relative_to(cfg.site_dir.absolute()).as_posix() not in named]
             if new:
+                from generator.importing import import_seeds
+
                 imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
                 problems += found
                 content, problems_after = load_content(cfg, read)

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 from markupsafe import Markup
-from mdit_py_plugins.footnote import footnote_plugin
 
 from generator.errors import Problem
-from generator.linker import EntityTarget, FootnoteMode, LinkContext, entity_links_plugin, is_safe_url
+
+if TYPE_CHECKING:  # markdown-it is imported when a parser is made: a build with nothing to annotate skips it
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+
+    from generator.linker import EntityTarget, FootnoteMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,11 @@ def _render_backref(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
 
 def make_parser(footnotes: bool = True) -> MarkdownIt:
     """The configured parser: CommonMark, raw HTML off, tables, footnotes, entity links, safe URLs."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    from generator.linker import entity_links_plugin, is_safe_url
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table").enable("strikethrough")
     if footnotes:
@@ -207,6 +214,8 @@ def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
              resolve: Callable[[str, str], EntityTarget | None],
              footnotes: FootnoteMode = "first", doc_id: str = "") -> AnnotatedBody:
     """Render one Markdown body: entity links resolved relative to the page, notes numbered once."""
+    from generator.linker import LinkContext
+
     ctx = LinkContext(resolve=resolve, source=source, first_line=first_line, footnotes=footnotes)
     env: dict[str, Any] = {"links": ctx, "docId": doc_id}
     tokens = md.parse(text, env)

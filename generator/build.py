@@ -26,7 +26,7 @@ from generator.linkcheck import check_link_targets, link_targets
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
-from generator.parallel import map_chunks, map_shared, trim_memory
+from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, trim_memory
 from generator.redirects import redirect_problems
 from generator.contexts import contexts
 from generator.maps import load_world
@@ -259,7 +259,6 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     with timer("annotate"):
         bodies, records, found, drifted = annotate_site(site, cfg, cache)
         entity_bodies = annotate_entities(site, cfg)
-        trim_memory()  # before the render workers fork: they count what they inherit
     problems += found
     for body in entity_bodies.values():
         problems += body.problems
@@ -281,6 +280,8 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
     env = make_env(theme, cfg)
     world = load_world()
     units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
+    if len(units) >= MIN_PARALLEL:
+        trim_memory()  # before the render workers fork: they count what they inherit
 
     def task(share: Sequence[str]) -> list[RenderedFile]:
         wanted = set(share)

@@ -85,17 +85,16 @@ def foreign_files(output: Path) -> list[str]:
 
     def walk(folder: str, prefix: str) -> None:  # os.scandir with plain strings: ~10,000 folders per build
         with os.scandir(folder) as entries:
-            children = sorted(entries, key=lambda e: e.name)
-        for entry in children:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if not (prefix == "" and entry.name in KEPT_DIRS):
-                    walk(entry.path, rel + "/")
-            elif rel not in listed and entry.name not in OS_JUNK:
-                found.append(rel)
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if not (prefix == "" and entry.name in KEPT_DIRS):
+                        walk(entry.path, rel + "/")
+                elif rel not in listed and entry.name not in OS_JUNK:
+                    found.append(rel)
 
     walk(str(output), "")
-    return found
+    return sorted(found)
 
 
 def _refusal(output: Path, site: Path) -> str | None:

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -235,8 +235,9 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     """
     timer = timer or Stopwatch()
     read = cache.read_all if cache is not None else None
+    read_entity = cache.read_entity if cache is not None else None
     with timer("load"):
-        content, problems = load_content(cfg, read)
+        content, problems = load_content(cfg, read, read_entity)
     imported: list[str] = []
     if import_new:
         with timer("import"):
@@ -248,7 +249,7 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
 
                 imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
                 problems += found
-                content, problems_after = load_content(cfg, read)
+                content, problems_after = load_content(cfg, read, read_entity)
                 problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
     with timer("model"):
         problems += changed_seeds(cfg, content)
@@ -258,7 +259,8 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
             cache.reuse(site_key(cfg, site, theme))
     with timer("annotate"):
         bodies, records, found, drifted = annotate_site(site, cfg, cache)
-        entity_bodies = annotate_entities(site, cfg)
+        entity_bodies = (annotate_entities(site, cfg) if cache is None or theme is None
+                         else cache.entity_bodies(lambda: annotate_entities(site, cfg)))
     problems += found
     for body in entity_bodies.values():
         problems += body.problems
@@ -278,9 +280,10 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
     renders them (the order they are written in does not matter).
     """
     env = make_env(theme, cfg)
-    world = load_world()
     units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
+    world: Any = load_world  # loaded when a map is drawn, once: a small build draws none
     if len(units) >= MIN_PARALLEL:
+        world = load_world()  # before the workers fork: they share it
         trim_memory()  # before the render workers fork: they count what they inherit
 
     def task(share: Sequence[str]) -> list[RenderedFile]:

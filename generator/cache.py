@@ -23,7 +23,7 @@ from generator import __version__
 from generator.config import SiteConfig
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 7
+FORMAT = 8
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -241,6 +241,9 @@ class SiteState:
     """Names the state file it was loaded from (journal records name it too); "" for a new state."""
     changes: int = 0
     """Entries changed by the journal records applied on loading."""
+    entities: tuple[int, int] = (0, 0)
+    """(offset, length) in the pack of the pickled annotated bodies of the registry (entity key ->
+    AnnotatedBody), which depend only on what the site key covers; (0, 0) when none."""
 
 
 def _fast_pickling(*classes: type) -> None:
@@ -278,13 +281,14 @@ def load_state(cfg: SiteConfig) -> SiteState | None:
     token, changes = header[2], 0
     files, bodies, pages, listing, key, pack = dict(state.files), dict(state.bodies), dict(state.pages), \
         state.listing, state.key, state.pack
+    entities = state.entities
     try:
         with open(folder / "state.journal", "rb") as handle:
             while True:
                 record = pickle.load(handle)
                 if record[0] != token:
                     break
-                _, key, pack, files_changed, bodies_changed, pages_changed, new_listing = record
+                _, key, pack, files_changed, bodies_changed, pages_changed, new_listing, entities = record
                 for target, changed in ((files, files_changed), (bodies, bodies_changed), (pages, pages_changed)):
                     for name, value in changed.items():
                         if value is None:
@@ -295,7 +299,7 @@ def load_state(cfg: SiteConfig) -> SiteState | None:
                 listing = new_listing if new_listing is not None else listing
     except Exception:  # noqa: BLE001 - the end of the journal, or a record cut short by a crash
         pass
-    state = SiteState(key, files, bodies, pack, pages, listing, token, changes)
+    state = SiteState(key, files, bodies, pack, pages, listing, token, changes, entities)
     return state if (folder / state.pack).is_file() else None
 
 
@@ -330,7 +334,7 @@ def save_state(cfg: SiteConfig, state: SiteState, last: SiteState | None = None)
             total = last.changes + sum(map(len, changes))
             if total <= JOURNAL_SHARE * max(1, len(state.files) + len(state.bodies) + len(state.pages)):
                 record = (last.token, state.key, state.pack, *changes,
-                          state.listing if state.listing != last.listing else None)
+                          state.listing if state.listing != last.listing else None, state.entities)
                 with open(folder / "state.journal", "ab") as handle:
                     handle.write(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
                 _drop_packs(folder, state.pack)

@@ -344,10 +344,16 @@ ArticleLoader = Callable[[list[tuple[str, str]]], list[tuple["Article | None", l
 """Loads articles given as (path, shown path): load_article for each, or the build cache's reader."""
 
 
-def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None) -> tuple[Content, list[Problem]]:
+EntityLoader = Callable[[str, str, str], tuple["Entity | None", list[Problem]]]
+"""Loads one registry file given as (path, shown path, group): load_entity, or the build cache's reader."""
+
+
+def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None,
+                 read_entity: EntityLoader | None = None) -> tuple[Content, list[Problem]]:
     """Load every article and registry file under content/; gather all problems.
 
-    `read_articles` replaces `load_article` (the build cache passes one that skips unchanged files).
+    `read_articles` and `read_entity` replace `load_article` and `load_entity` (the build cache
+    passes readers that skip unchanged files).
     """
     problems: list[Problem] = []
     articles: list[Article] = []
@@ -360,7 +366,9 @@ def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None) ->
             articles.append(article)
     for group, entities in registry.items():
         for path, name in _markdown_files(cfg.content_dir / group, cfg.site_dir, problems):
-            entity, found = load_entity(Path(path), f"content/{group}/{name}", group)
+            shown = f"content/{group}/{name}"
+            entity, found = (read_entity(path, shown, group) if read_entity is not None
+                             else load_entity(Path(path), shown, group))
             problems += found
             if entity is not None:
                 entities[entity.slug] = entity

@@ -114,7 +114,7 @@ def _place_extras(site: Site, index: MentionIndex, ref: EntityRef, world: World 
 
 
 def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: AnnotatedBody, cfg: SiteConfig,
-                  articles: Mapping[str, Article], world: World | None) -> Iterator[EntityContext]:
+                  articles: Mapping[str, Article], world: Callable[[], World | None]) -> Iterator[EntityContext]:
     slugs = index.articles_of.get(ref.key, ())
     sentences: dict[str, list[Any]] = {}
     for mention in index.mentions.get(ref.key, ()):
@@ -124,7 +124,7 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
     co_refs = {r.key: r for r in refs(site, index, [k for k, _ in co_pairs])}
     co = [(co_refs[k], n) for k, n in co_pairs if k in co_refs]
     dates = [a.article.date for a in appearances]
-    svg, country, within = _place_extras(site, index, ref, world)
+    svg, country, within = _place_extras(site, index, ref, world() if ref.entity.kind == "location" else None)
     quotes = index.quotes.get(ref.key, ())
     titles = {q.article: articles[q.article].title for q in quotes}
     total = max(1, math.ceil(len(appearances) / cfg.per_page))
@@ -156,7 +156,8 @@ def letter(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def _lists(site: Site, index: MentionIndex, group: str, world: World | None) -> Iterator[ListContext]:
+def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], World | None]
+           ) -> Iterator[ListContext]:
     registry = site.actors if group == "actors" else site.locations
     found = sorted(refs(site, index, [f"{group}/{s}" for s in registry]),
                    key=lambda r: (unidecode(r.entity.name).casefold(), r.key))
@@ -171,6 +172,7 @@ def _lists(site: Site, index: MentionIndex, group: str, world: World | None) -> 
         points = [MapPoint(r.entity.name, r.entity.lat, r.entity.lon,
                            relative_url(r.path, PurePosixPath(group, "index.html")), r.count)
                   for r in found if r.entity.lat is not None and r.entity.lon is not None and r.articles]
+        world = get_world() if points else None
         svg = overview_svg(world, points, "Map of the places in the news") if world and points else None
     yield ListContext(PurePosixPath(group, "index.html"), title, group, sections, "az", svg, len(found))
     ranked = tuple(sorted(found, key=lambda r: (-r.count, -r.articles, r.entity.name.casefold())))
@@ -179,13 +181,15 @@ def _lists(site: Site, index: MentionIndex, group: str, world: World | None) -> 
 
 
 def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody],
-             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig, world: World | None,
+             entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
+             world: World | None | Callable[[], World | None],
              wanted: Callable[[str], bool] = lambda _: True) -> Iterator[Any]:
     """Every page and feed context of the site, in a fixed order.
 
     With `wanted`, only the contexts whose path (as a string) it accepts (the build renders a share of the pages
     in each worker, or only the pages that changed); an entity's pages go by its first page's path.
     """
+    get_world = world if callable(world) else lambda: world  # a loader: called only when a map is drawn
     articles = list(site.articles)
     by_slug = {a.slug: a for a in articles}
     ranked = sorted(refs(site, index, list(index.articles_of)), key=lambda r: (-r.count, r.entity.name))
@@ -206,11 +210,11 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
                                articles[i + 1] if i + 1 < len(articles) else None)
     for group in GROUPS:
         if wanted(f"{group}/index.html") or wanted(f"{group}/{RANKED_NAME}"):
-            yield from (c for c in _lists(site, index, group, world) if wanted(str(c.path)))
+            yield from (c for c in _lists(site, index, group, get_world) if wanted(str(c.path)))
         registry = site.actors if group == "actors" else site.locations
         for ref in sorted(refs(site, index, [f"{group}/{s}" for s in registry]), key=lambda r: r.key):
             if wanted(str(ref.path)):
-                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, world)
+                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, get_world)
             if not wanted(f"{ref.key}/feed.xml"):
                 continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,

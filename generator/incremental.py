@@ -16,12 +16,12 @@ import time
 from sys import intern
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from generator.cache import (CACHE_DIR, RACY_NS, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan,
                              code_dirs, file_stat, new_pack_name, sha_of)
 from generator.config import SiteConfig
-from generator.content import Article, load_article, read_body
+from generator.content import Article, Entity, load_article, load_entity, read_body
 from generator.deps import ArticleDigests
 from generator.errors import Problem
 from generator.markdown import AnnotatedBody
@@ -60,13 +60,15 @@ class ArticleCache:
         self._stats = stats or {}
         """(size, mtime_ns, inode) by path, as the build's fingerprint found them (each used once)."""
         if state is not None and not patchable:  # output/ is not the one it describes: no page digests
-            state = SiteState(state.key, state.files, state.bodies, state.pack, {}, ())
+            state = SiteState(state.key, state.files, state.bodies, state.pack, {}, (), entities=state.entities)
         self.state = state
         self.site_dir: Path | None = cfg.site_dir
         self.files: dict[str, CachedFile] = {}
         self.sha: dict[str, str] = {}
         """Shown path -> digest of the bytes read in this build."""
         self.bodies: dict[str, CachedBody] = {}
+        self.entities: tuple[int, int] = (0, 0)
+        """Where this build's registry bodies are in the pack (see SiteState.entities)."""
         self.key = ""
         self._replaced: list[BodyPack] = []
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (state.pack if state is not None else new_pack_name()),
@@ -130,6 +132,32 @@ class ArticleCache:
             entry = CachedFile(stat, sha, without_text(article), tuple(problems), front_digest(without_text(article)))
         return entry, entry.article, list(entry.problems)
 
+    def read_entity(self, path: str, shown: str, group: str) -> tuple[Entity | None, list[Problem]]:
+        """content.load_entity, skipping a file whose size, mtime and inode are as last read."""
+        stat, entry = self._known(path, shown)
+        if entry is None:
+            entity, problems = load_entity(Path(path), shown, group)
+            if stat is None:
+                return entity, problems
+            if time.time_ns() - stat[1] < RACY_NS:  # as in _parse: the next build reads it again
+                stat = (stat[0], -1, stat[2])
+            entry = CachedFile(stat, "", entity, tuple(problems))
+        self.files[shown] = entry
+        return entry.article, list(entry.problems)
+
+    def entity_bodies(self, make: Callable[[], dict[str, AnnotatedBody]]) -> dict[str, AnnotatedBody]:
+        """The registry's annotated bodies: the last build's when the site key is the same, else `make()`."""
+        if self.state is not None and self.state.key == self.key and self.state.entities != (0, 0):
+            try:
+                bodies: dict[str, AnnotatedBody] = self.pack.get(self.state.entities)
+                self.entities = self.state.entities
+                return bodies
+            except Exception:  # noqa: BLE001 - a damaged pack: make them again
+                pass
+        bodies = make()
+        self.entities = self.pack.add_bytes(pickle.dumps(bodies, protocol=pickle.HIGHEST_PROTOCOL))
+        return bodies
+
     def reuse(self, key: str) -> None:
         """Set this build's site key; cached bodies count only when the last build had the same."""
         self.key = key
@@ -190,7 +218,8 @@ class ArticleCache:
 
     def state_for(self, pages: dict[str, str], listing: tuple[str, ...]) -> SiteState:
         """What the next build will start from (articles without their Markdown: it is annotated)."""
-        return SiteState(self.key, self.files, self.bodies, self.pack.path.name, pages, listing)
+        return SiteState(self.key, self.files, self.bodies, self.pack.path.name, pages, listing,
+                         entities=self.entities)
 
     @property
     def loaded(self) -> SiteState | None:

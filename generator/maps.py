@@ -6,6 +6,7 @@ and tools/make_world_data.py). No tiles, no API key, no request leaves the page.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -57,8 +58,9 @@ class MapPoint:
     """Mentions: sets the dot size."""
 
 
+@functools.lru_cache(maxsize=4)
 def load_world(path: Path = DATA) -> World:
-    """Read the bundled outlines."""
+    """Read the bundled outlines (once per process)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     countries = []
     for item in data["countries"]:

@@ -23,7 +23,8 @@ from typing import Iterable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import build, import_seeds  # noqa: E402
+from generator.build import build  # noqa: E402
+from generator.importing import import_seeds  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.content import load_content  # noqa: E402
 from generator.errors import ContentError, Problem  # noqa: E402

@@ -31,18 +31,27 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     inside the document's `mentions` list (`tests/test_export.py` holds the two together).
     """
     url = join_url(cfg.base_url, PurePosixPath("articles", article.slug, "index.html"))
+    date = article.date.isoformat()
     rows: list[tuple[str, ...]] = []
+    objects: list[str] = []
+    # the JSON object's fields, as "   \"name\": value" lines; the ones an article or entity shares are made once
+    head = "  {\n" + "".join(f'   "{k}": {encode_basestring(v)},\n'
+                              for k, v in zip(FIELDS, (date, article.slug, article.title)))
+    shared: dict[str, str] = {}
     for m in sorted(mentions, key=lambda m: (int(m.anchor.rpartition("-")[2] or 0), m.entity)):
         entity = site.entity(m.entity)
         if entity is None:
             continue
-        rows.append((article.date.isoformat(), article.slug, article.title, m.entity, entity.name, entity.kind,
-                     m.sentence, f"{url}#{m.anchor}"))
+        anchored = f"{url}#{m.anchor}"
+        rows.append((date, article.slug, article.title, m.entity, entity.name, entity.kind, m.sentence, anchored))
+        if m.entity not in shared:
+            shared[m.entity] = "".join(f'   "{k}": {encode_basestring(v)},\n'
+                                       for k, v in zip(FIELDS[3:6], (m.entity, entity.name, entity.kind)))
+        objects.append(f'{head}{shared[m.entity]}   "{FIELDS[6]}": {encode_basestring(m.sentence)},\n'
+                       f'   "{FIELDS[7]}": {encode_basestring(anchored)}\n  }}')
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    objects = ",\n".join("  {\n" + ",\n".join(f'   "{k}": {encode_basestring(v)}' for k, v in zip(FIELDS, row))
-                         + "\n  }" for row in rows)
-    return buffer.getvalue().encode("utf-8"), objects.encode("utf-8")
+    return buffer.getvalue().encode("utf-8"), ",\n".join(objects).encode("utf-8")
 
 
 def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[bytes, bytes]]:

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator.linker import EntityTarget, LinkContext, is_safe_url
@@ -227,3 +227,23 @@ def test_known_entity_links_resolve_to_their_pages(text: str) -> None:
     assert 'href="../../actors/maria-lopez/index.html"' in str(body.html)
     assert 'href="../../locations/valparaiso/index.html"' in str(body.html)
     assert body.problems == ()
+
+
+# --- mention scanning: the first-word index finds what one regex alternation would ---------------
+
+_NAME_PIECES = st.sampled_from(["Mr", "Mr ", "Smith", "Smiths", "Ana", "Ana Smith", "U.S.", "U", "S", ".", " ", "-",
+                                "al-", "Al", "(", ")", "é", "Ö", "٣", "_", "1", "’s", "O'", "Brien", "\n", ""])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(_NAME_PIECES, min_size=1, max_size=3).map("".join), min_size=1, max_size=8),
+       st.lists(_NAME_PIECES, max_size=30).map("".join))
+def test_mention_scan_matches_the_regex_it_replaces(forms: list[str], text: str) -> None:
+    from generator.model import _scan, index_forms
+
+    indexed = index_forms(set(forms))
+    ranked = indexed.ranked
+    if all(ranked):  # the regex alternation below cannot hold an empty form
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in ranked) + r")(?!\w)")
+        assert [(a, b, f) for a, b, f in _scan(text, indexed)] == \
+            [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]

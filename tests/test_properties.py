@@ -247,3 +247,13 @@ def test_mention_scan_matches_the_regex_it_replaces(forms: list[str], text: str)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in ranked) + r")(?!\w)")
         assert [(a, b, f) for a, b, f in _scan(text, indexed)] == \
             [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["actor", "location"]),
+       st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8), min_size=1, max_size=4))
+def test_entity_links_skip_a_normalisation_that_would_leave_them_as_they_are(scheme: str, words: list[str]) -> None:
+    from markdown_it import MarkdownIt
+
+    url = f"{scheme}:{'-'.join(words)}"
+    assert make_parser().normalizeLink(url) == MarkdownIt("commonmark").normalizeLink(url) == url

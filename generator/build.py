@@ -34,7 +34,7 @@ from generator.render import RenderedFile, make_env, render_extras, render_page,
 from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
-from generator.writer import OutputError, check_output_dir, write_site
+from generator.writer import ForeignWalk, OutputError, check_output_dir, write_site
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to annotate or import skips them
     from markdown_it import MarkdownIt
@@ -395,15 +395,19 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
                        stages=tuple(timer.stages.items()))
     # a refused output: nothing written anywhere, cache included (its files are checked by write_site)
     check_output_dir(cfg.output_dir, cfg.site_dir, foreign=False)
-    with timer("cache"):
-        intact = record is not None and output_stamp(cfg.output_dir) == record.output
-        cache = ArticleCache(cfg, load_state(cfg), patchable=intact, stats=stats)
+    walk = ForeignWalk(Path(os.path.abspath(cfg.output_dir)))  # checked by write_site: meanwhile, the build goes on
     try:
-        result = _rebuild(cfg, cache, timer, log, progress)
-    except BaseException:
-        cache.close(failed=True)
-        raise
-    cache.close()
+        with timer("cache"):
+            intact = record is not None and output_stamp(cfg.output_dir) == record.output
+            cache = ArticleCache(cfg, load_state(cfg), patchable=intact, stats=stats)
+        try:
+            result = _rebuild(cfg, cache, timer, log, progress, walk)
+        except BaseException:
+            cache.close(failed=True)
+            raise
+        cache.close()
+    finally:
+        walk.result()  # the walking child is waited for, whatever happened
     result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
     stamp = output_stamp(cfg.output_dir)
     recorded = None if result.imported else settled(cfg, inputs)  # imports changed content/ after it was read
@@ -412,7 +416,8 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     return result
 
 
-def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, progress: Progress) -> BuildReport:
+def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, progress: Progress,
+             walk: ForeignWalk | None = None) -> BuildReport:
     """The stages, re-doing what the cache cannot vouch for; the cache learns for the next build."""
     theme, found = load_theme(cfg.site_dir, cfg.theme)
     site, index, bodies, entity_bodies, problems, imported = prepare(cfg, log=log, progress=progress, timer=timer,
@@ -442,7 +447,7 @@ def _rebuild(cfg: SiteConfig, cache: ArticleCache, timer: Stopwatch, log: Log, p
             if not plan.full:
                 log(f"incremental build: {len(plan.dirty)} pages rendered, {len(plan.removed)} removed")
             listing = []
-            write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify, unchanged)
+            write_site(_listed(files, listing), cfg.output_dir, cfg.site_dir, verify, unchanged, walk)
             listing += unchanged
     except RenderFailure as exc:
         raise ContentError([*problems, exc.problem]) from None

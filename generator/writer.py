@@ -97,6 +97,54 @@ def foreign_files(output: Path) -> list[str]:
     return sorted(found)
 
 
+class ForeignWalk:
+    """`foreign_files(output)`, walked by a forked child while the build goes on (ten thousand
+    folders take a tenth of a second, mostly in system calls); `result()` waits for it."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self._found: list[str] | None = None
+        self._child: tuple[int, int] | None = None
+        if not output.is_dir() or not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # pragma: no cover - the child: walk, report, leave without running any cleanup
+            status = 1
+            try:
+                os.close(read)
+                data = json.dumps(foreign_files(output)).encode("utf-8")
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._child = (pid, read)
+
+    def result(self) -> list[str]:
+        """The files found; walked here if the child could not do it."""
+        if self._found is None and self._child is not None:
+            pid, read = self._child
+            self._child = None
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status == 0:
+                try:
+                    self._found = [str(f) for f in json.loads(data)]
+                except ValueError:
+                    pass
+        if self._found is None:
+            self._found = foreign_files(self.output) if self.output.is_dir() else []
+        return self._found
+
+
 def _refusal(output: Path, site: Path) -> str | None:
     home = Path(os.path.abspath(Path.home()))
     if output == Path(output.anchor):
@@ -112,7 +160,7 @@ def _refusal(output: Path, site: Path) -> str | None:
     return None
 
 
-def check_output_dir(output: Path, site_dir: Path, foreign: bool = True) -> None:
+def check_output_dir(output: Path, site_dir: Path, foreign: bool | ForeignWalk = True) -> None:
     """Refuse output folders that a build must never replace (raises UsageProblem).
 
     The checks run on the path as given and on the path with symbolic links resolved, so a link
@@ -129,7 +177,8 @@ def check_output_dir(output: Path, site_dir: Path, foreign: bool = True) -> None
             reason = "it is a file"
         elif output.is_dir() and any(output.iterdir()) and not _manifest_ok(output):
             reason = f"it is not empty and was not made by newsgloss (no {MANIFEST})"
-        elif foreign and output.is_dir() and (found := foreign_files(output)):
+        elif foreign and output.is_dir() and (found := (foreign.result() if isinstance(foreign, ForeignWalk)
+                                                        else foreign_files(output))):
             shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
             reason = (f"it holds files newsgloss did not write ({shown}), which a build would delete; "
                       f"move them away (files to publish belong in the theme's static/ folder)")
@@ -388,18 +437,20 @@ def _cannot_write(exc: OSError, output: Path) -> OutputError:
 
 
 def write_site(files: Iterable[RenderedFile], output: Path, site_dir: Path,
-               verify: Callable[[list[str]], None] | None = None, unchanged: Iterable[str] = ()) -> WriteReport:
+               verify: Callable[[list[str]], None] | None = None, unchanged: Iterable[str] = (),
+               foreign: ForeignWalk | None = None) -> WriteReport:
     """Write every file into a staging folder, then switch it in place of `output` atomically.
 
     `unchanged` names files (paths inside output/, after the `files`) that are the same as in the
-    current output: they are staged as hard links to them.
+    current output: they are staged as hard links to them. `foreign`, a walk of `output` started
+    earlier, stands for walking it here.
     `verify`, given the list of files written, may raise to stop the switch.
     On any failure (an exception from the file stream, a full disk, Ctrl-C) the staging folder is
     removed and `output` is left exactly as it was. A build killed outright leaves at most a staging
     folder and a set-aside `.old` folder, which the next build cleans up (`recover`) before it starts.
     """
     output = Path(os.path.abspath(output))
-    check_output_dir(output, site_dir)
+    check_output_dir(output, site_dir, foreign if foreign is not None and foreign.output == output else True)
     with _exclusive(output):
         return _write_locked(files, output, verify, unchanged)
 

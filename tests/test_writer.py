@@ -538,3 +538,21 @@ def test_a_real_build_refused_for_someone_elses_file_changes_neither_output_nor_
         build(cfg)  # the file is found under the writer's lock, after rendering
     assert tree(cfg.output_dir) == before and tree(site_dir / ".newsgloss") == cache
     assert leftovers(cfg.output_dir) == []
+
+
+@pytest.mark.parametrize("fork", ["works", "fails"])
+def test_the_early_walk_finds_someone_elses_files_in_a_child_or_here(site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       fork: str) -> None:
+    output = site / "output"
+    write_site(site_files("one"), output, site)
+    (output / "CNAME").write_text("news.example.com\n", encoding="utf-8")
+    (output / "articles/a1/notes.txt").write_text("mine", encoding="utf-8")
+    if fork == "fails":
+        def no_fork() -> int:
+            raise OSError(11, "Resource temporarily unavailable")
+        monkeypatch.setattr(os, "fork", no_fork)
+    walk = writer.ForeignWalk(output)
+    assert walk.result() == ["CNAME", "articles/a1/notes.txt"]
+    with pytest.raises(UsageProblem, match=r"files newsgloss did not write \(CNAME, articles/a1/notes.txt\)"):
+        write_site(site_files("two"), output, site, foreign=walk)
+    assert writer.ForeignWalk(site / "nothing-here").result() == []

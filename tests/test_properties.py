@@ -257,3 +257,28 @@ def test_entity_links_skip_a_normalisation_that_would_leave_them_as_they_are(sch
 
     url = f"{scheme}:{'-'.join(words)}"
     assert make_parser().normalizeLink(url) == MarkdownIt("commonmark").normalizeLink(url) == url
+
+
+_MARK_PIECES = st.sampled_from(["Ana", "Ana Smith", "Smith", "AT&T", "&", "amp", "lt", "39", "#", ";", "<", ">",
+                                "'", '"', " ", ".", "é", "_", "R&D", "D", "x"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(_MARK_PIECES, min_size=1, max_size=3).map("".join), min_size=1, max_size=4),
+       st.lists(_MARK_PIECES, max_size=25).map("".join))
+def test_marking_names_on_escaped_text_equals_marking_then_escaping(names: list[str], sentence: str) -> None:
+    from markupsafe import Markup, escape
+
+    from generator.content import Entity, MarkdownSource
+    from generator.render import _marker
+
+    entity = Entity("e", "organisation", names[0], MarkdownSource("", "x.md", 1), aliases=tuple(names[1:]))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(set(names), key=lambda f: (-len(f), f)))
+                         + r")(?!\w)")
+    out, last = [], 0
+    for found in pattern.finditer(sentence):
+        out += [str(escape(sentence[last:found.start()])), "<mark>", str(escape(found.group(0))), "</mark>"]
+        last = found.end()
+    out.append(str(escape(sentence[last:])))
+    expected = Markup("".join(out))
+    assert _marker()(sentence, entity) == expected

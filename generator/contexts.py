@@ -145,7 +145,9 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
 def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
           bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig) -> FeedContext:
     latest = articles[: cfg.feed_entries]
-    entries = tuple(FeedEntry(a, bodies[a.slug].feed_html, tuple(refs(site, index, index.entities_of.get(a.slug, ()))))
+    kept = getattr(bodies, "feed_html", None)  # the build cache's bodies keep what feeds share
+    entries = tuple(FeedEntry(a, kept(a.slug) if kept is not None else bodies[a.slug].feed_html,
+                              tuple(refs(site, index, index.entities_of.get(a.slug, ()))))
                     for a in latest)
     return FeedContext(path, title, page, entries, max((a.date for a in latest), default=None))
 

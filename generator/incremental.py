@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from markupsafe import Markup
+
 from generator.cache import (CACHE_DIR, RACY_NS, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan,
                              code_dirs, file_stat, new_pack_name, sha_of)
 from generator.config import SiteConfig
@@ -344,10 +346,21 @@ class LazyBodies(Mapping[str, AnnotatedBody]):
     def __init__(self, pack: BodyPack, entries: Mapping[str, CachedBody]) -> None:
         self._pack = pack
         self._entries = entries
+        self._feeds: dict[str, Markup] = {}
 
     def __getitem__(self, slug: str) -> AnnotatedBody:
         body: AnnotatedBody = self._pack.get(self._entries[slug].span)
         return body
+
+    def feed_html(self, slug: str) -> Markup:
+        """`self[slug].feed_html`, kept for the next feed that lists the article: a recent article
+        is in the feeds of most of its entities (a bounded number are kept)."""
+        html = self._feeds.get(slug)
+        if html is None:
+            if len(self._feeds) >= KEPT_RECORDS:
+                self._feeds.clear()
+            html = self._feeds[slug] = self[slug].feed_html
+        return html
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)

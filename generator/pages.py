@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -27,6 +28,11 @@ class SiteView:
     """Whether the site has a search index (pagefind/)."""
 
 
+@functools.lru_cache(maxsize=1 << 14)  # asked for on every page that names the entity
+def _entity_page(key: str) -> PurePosixPath:
+    return PurePosixPath(key, "index.html")
+
+
 @dataclass(frozen=True, slots=True)
 class EntityRef:
     """An entity as listed on other pages: link target, name and numbers."""
@@ -43,7 +49,7 @@ class EntityRef:
     @property
     def path(self) -> PurePosixPath:
         """Its page."""
-        return PurePosixPath(self.key, "index.html")
+        return _entity_page(self.key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,9 +223,9 @@ def _float(doc: YamlDoc, key: str, limit: float, problems: list[Problem]) -> flo
     return None if number is None else float(number)
 
 
-def _read(path: Path, shown: str) -> tuple[YamlDoc | None, str, int, list[Problem]]:
+def _read(path: Path, shown: str, data: bytes | None = None) -> tuple[YamlDoc | None, str, int, list[Problem]]:
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return None, "", 0, [problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
     text, problems = decode_seed(data, shown)  # same rules as seeds: BOM, UTF-16, cp1252 with a warning
@@ -257,9 +257,9 @@ def _unknown_keys(doc: YamlDoc, known: frozenset[str], problems: list[Problem]) 
             problems.append(doc.problem(key, f"unknown field {key!r}", "warning"))
 
 
-def load_article(path: Path, shown: str) -> tuple[Article | None, list[Problem]]:
-    """Read one article file; None when it has errors."""
-    doc, body, body_line, problems = _read(path, shown)
+def load_article(path: Path, shown: str, data: bytes | None = None) -> tuple[Article | None, list[Problem]]:
+    """Read one article file (or parse its bytes, `data`, read already); None when it has errors."""
+    doc, body, body_line, problems = _read(path, shown, data)
     if doc is None:
         return None, problems
     errors_before = len(problems)

@@ -122,7 +122,8 @@ class ArticleCache:
         try:
             if stat is None:
                 raise OSError
-            sha = sha_of(path.read_bytes())
+            data = path.read_bytes()
+            sha = sha_of(data)
         except OSError:
             return (None, *load_article(path, shown))
         if time.time_ns() - stat[1] < RACY_NS:  # may change again within one tick of its time stamp:
@@ -130,7 +131,7 @@ class ArticleCache:
         if old is not None and old.sha == sha:
             entry = CachedFile(stat, sha, old.article, old.problems, old.front)
         else:
-            article, problems = load_article(path, shown)
+            article, problems = load_article(path, shown, data)
             entry = CachedFile(stat, sha, without_text(article), tuple(problems), front_digest(without_text(article)))
         return entry, entry.article, list(entry.problems)
 

@@ -385,8 +385,9 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     started = time.perf_counter()
     timer = Stopwatch()
     stats: dict[str, tuple[int, int, int]] = {}
+    newest = [0]
     with timer("fingerprint"):
-        inputs = fingerprint(cfg, stats)
+        inputs = fingerprint(cfg, stats, newest)
         record = load_record(cfg)
     if unchanged(cfg, record, inputs):
         assert record is not None
@@ -410,7 +411,7 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
         walk.result()  # the walking child is waited for, whatever happened
     result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
     stamp = output_stamp(cfg.output_dir)
-    recorded = None if result.imported else settled(cfg, inputs)  # imports changed content/ after it was read
+    recorded = None if result.imported else settled(cfg, inputs, newest[0])  # imports changed content/ after it was read
     if stamp is not None:  # with no fingerprint to vouch for the inputs, the next build still patches output/
         save_record(cfg, BuildRecord(recorded if recorded is not None else UNSETTLED, stamp, result))
     return result

@@ -80,18 +80,21 @@ def code_dirs() -> tuple[Path, ...]:
     return Path(__file__).resolve().parent, bundled_theme_dir()
 
 
-def fingerprint(cfg: SiteConfig, stats: dict[str, tuple[int, int, int]] | None = None) -> str:
+def fingerprint(cfg: SiteConfig, stats: dict[str, tuple[int, int, int]] | None = None,
+                newest: list[int] | None = None) -> str:
     """Digest of all inputs of a build, from file metadata only (no file is read).
 
     `stats`, when given, receives (size, mtime_ns, inode) of every file under content/, by path:
-    the build reuses them instead of asking the file system again.
+    the build reuses them instead of asking the file system again; `newest[0]` receives the
+    newest mtime of all inputs.
 
     As git does with its index, a file modified in the last few seconds is "racy": a second edit
     within the same timestamp tick could keep size and mtime, so such a fingerprint is marked
     (it starts with RACY) and never matches: the next build does the work instead of trusting it.
     """
     digest = hashlib.blake2b(digest_size=20)
-    newest = [0]
+    newest = newest if newest is not None else [0]
+    newest[0] = 0
     digest.update(f"{FORMAT} {__version__} {cfg!r}\n".encode())
     for name in ("site.yaml",):
         path = cfg.site_dir / name
@@ -160,14 +163,17 @@ def unchanged(cfg: SiteConfig, record: BuildRecord | None, print_: str) -> bool:
             and output_stamp(cfg.output_dir) == record.output)
 
 
-def settled(cfg: SiteConfig, before: str) -> str | None:
+def settled(cfg: SiteConfig, before: str, newest: int = 0) -> str | None:
     """The fingerprint to record after a build that started with `before`, or None to record none.
 
     A racy start is checked again now: if nothing changed meanwhile and nothing is racy any more,
-    the inputs the build read are the ones on disk.
+    the inputs the build read are the ones on disk. While the newest input the build started with
+    (`newest`, its mtime) is still racy, the check cannot succeed: it is not made.
     """
     if not before.startswith(RACY):
         return before
+    if time.time_ns() - newest < RACY_NS:
+        return None
     after = fingerprint(cfg)
     return after if after == before[len(RACY):] else None
 

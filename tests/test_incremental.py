@@ -256,3 +256,25 @@ def test_builds_straight_after_saves_stay_incremental_and_never_miss_an_edit(arc
     build(load_config(archive))
     assert "harbour was damp" in (archive / "output/articles/report-07/index.html").read_text("utf-8")
     assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+
+
+def test_a_racy_start_is_checked_again_only_once_it_can_have_settled(archive: Path, monkeypatch: pytest.MonkeyPatch
+                                                                      ) -> None:
+    from generator import cache
+
+    cfg = load_config(archive)
+    newest = [0]
+    print_ = cache.fingerprint(cfg, None, newest)
+    assert newest[0] > 0 and not print_.startswith(cache.RACY)  # the fixture's files are aged
+    assert cache.settled(cfg, print_, newest[0]) == print_
+    racy = cache.RACY + print_
+    calls: list[int] = []
+    real = cache.fingerprint
+    monkeypatch.setattr(cache, "fingerprint", lambda *a, **k: calls.append(1) or real(*a, **k))
+    # the newest input is still within the racy window: no scan can vouch for it yet
+    assert cache.settled(cfg, racy, time.time_ns()) is None and calls == []
+    # once it is old enough, the inputs are scanned again: unchanged, the fingerprint is recorded
+    assert cache.settled(cfg, racy, newest[0]) == print_ and calls == [1]
+    EDITS["title"](archive)
+    _age(archive)
+    assert cache.settled(cfg, racy, newest[0]) is None  # changed during the build: nothing vouches

@@ -29,7 +29,6 @@ from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_
 from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, trim_memory
 from generator.redirects import redirect_problems
 from generator.contexts import contexts
-from generator.maps import load_world
 from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
 from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
@@ -279,6 +278,8 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
     `scratch`, so no page waits in memory for its turn. The files are the same whatever process
     renders them (the order they are written in does not matter).
     """
+    from generator.maps import load_world
+
     env = make_env(theme, cfg)
     units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
     world: Any = load_world  # loaded when a map is drawn, once: a small build draws none

@@ -8,15 +8,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.detect import KnownEntity, Lexicon
 from generator.errors import Problem, problem
 from generator.frontmatter import YamlDoc, load_yaml, read_number, read_text, split_front_matter
 from generator.seeds import decode_seed
 from generator.urls import is_valid_slug, outside_site, slug_advice
+
+if TYPE_CHECKING:
+    from generator.detect import Lexicon
 
 EntityKind = Literal["person", "organisation", "location"]
 ACTOR_KINDS = ("person", "organisation")
@@ -124,6 +126,8 @@ class Content:
 
     def lexicon(self, rejects: frozenset[str] = frozenset()) -> Lexicon:
         """The registry as detection sees it."""
+        from generator.detect import KnownEntity, Lexicon  # detection is imported only to import seeds
+
         known = [KnownEntity(e.slug, e.name, e.kind, e.aliases)
                  for group in (self.actors, self.locations) for e in group.values()]
         return Lexicon(tuple(known), rejects)

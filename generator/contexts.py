@@ -5,20 +5,20 @@ from __future__ import annotations
 import math
 import re
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterator, Mapping
-
-from text_unidecode import unidecode
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.content import Article
-from generator.maps import MapPoint, World, locator_svg, overview_svg
 from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, MentionIndex, Site
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager)
 from generator.urls import join_url, relative_url
+
+if TYPE_CHECKING:  # maps and transliteration are imported where a page needs them
+    from generator.maps import World
 
 HOME_ENTITIES = 12
 RANKED_NAME = "by-mentions.html"
@@ -97,6 +97,8 @@ def _place_extras(site: Site, index: MentionIndex, ref: EntityRef, world: World 
     e = ref.entity
     if e.kind != "location":
         return None, None, ()
+    from generator.maps import locator_svg
+
     svg = (locator_svg(world, e.name, e.lat, e.lon, e.place_type, e.country)
            if world is not None and e.lat is not None and e.lon is not None else None)
     country = None
@@ -154,12 +156,18 @@ def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[A
 
 def letter(name: str) -> str:
     """The A–Z heading a name files under (`#` for digits and symbols)."""
+    from text_unidecode import unidecode
+
     first = unidecode(name.strip()[:1]).upper()[:1]
     return first if first.isalpha() else "#"
 
 
 def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], World | None]
            ) -> Iterator[ListContext]:
+    from text_unidecode import unidecode
+
+    from generator.maps import MapPoint, overview_svg
+
     registry = site.actors if group == "actors" else site.locations
     found = sorted(refs(site, index, [f"{group}/{s}" for s in registry]),
                    key=lambda r: (unidecode(r.entity.name).casefold(), r.key))

@@ -19,7 +19,6 @@ from generator.config import SiteConfig
 from generator.content import Entity
 from generator.contexts import contexts
 from generator.export import export_data, index_rows
-from generator.maps import load_world
 from generator.markdown import AnnotatedBody
 from generator.model import MentionIndex, Site
 from generator.pages import ArticleContext, PlainContext, SiteView
@@ -177,6 +176,8 @@ def render_site(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedB
                 entity_bodies: Mapping[str, AnnotatedBody], cfg: SiteConfig,
                 theme: Theme) -> Iterator[RenderedFile]:
     """Render every page, feed and extra file; yield them one by one, in a fixed order."""
+    from generator.maps import load_world
+
     env = make_env(theme, cfg)
     world = load_world()
     pages: list[tuple[PurePosixPath, dt.date | None]] = []

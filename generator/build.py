@@ -351,10 +351,13 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     old = cache.state
     if cfg.search or old is None or old.key != cache.key or not old.pages:
         return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
-    extras = [f for f in old.listing if f not in old.pages]
-    listing = tuple(sorted({*digests, *extras}))
     dirty = frozenset(p for p, d in digests.items() if old.pages.get(p) != d)
-    removed = tuple(sorted(set(old.listing) - set(listing)))
+    if digests.keys() == old.pages.keys():  # the same pages (an edit): the same files as last time
+        listing, removed = old.listing, ()
+    else:
+        extras = [f for f in old.listing if f not in old.pages]
+        listing = tuple(sorted({*digests, *extras}))
+        removed = tuple(sorted(set(old.listing) - set(listing)))
     return digests, Plan(False, order, dirty, removed, listing, sitemap, str(EXPORTS[0]) in dirty)
 
 

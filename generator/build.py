@@ -352,6 +352,8 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     if cfg.search or old is None or old.key != cache.key or not old.pages:
         return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
     dirty = frozenset(p for p, d in digests.items() if old.pages.get(p) != d)
+    listing: tuple[str, ...]
+    removed: tuple[str, ...]
     if digests.keys() == old.pages.keys():  # the same pages (an edit): the same files as last time
         listing, removed = old.listing, ()
     else:
@@ -396,8 +398,8 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     if unchanged(cfg, record, inputs):
         assert record is not None
         log("nothing changed since the last build: output/ left as it is")
-        return replace(record.report, seconds=time.perf_counter() - started, imported=(),
-                       stages=tuple(timer.stages.items()))
+        last: BuildReport = record.report
+        return replace(last, seconds=time.perf_counter() - started, imported=(), stages=tuple(timer.stages.items()))
     # a refused output: nothing written anywhere, cache included (its files are checked by write_site)
     check_output_dir(cfg.output_dir, cfg.site_dir, foreign=False)
     walk = ForeignWalk(Path(os.path.abspath(cfg.output_dir)))  # checked by write_site: meanwhile, the build goes on

@@ -17,7 +17,7 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from generator import __version__
 from generator.config import SiteConfig
@@ -258,8 +258,13 @@ def _fast_pickling(*classes: type) -> None:
     for cls in classes:
         if not all(f.init for f in dataclasses.fields(cls)):
             continue  # cannot be rebuilt from its constructor: keep the default
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        copyreg.pickle(cls, lambda obj, names=names: (type(obj), tuple(getattr(obj, n) for n in names)))
+        copyreg.pickle(cls, _reducer(tuple(f.name for f in dataclasses.fields(cls))))
+
+
+def _reducer(names: tuple[str, ...]) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    def reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
+        return type(obj), tuple(getattr(obj, n) for n in names)
+    return reduce
 
 
 JOURNAL_SHARE = 0.2

@@ -156,7 +156,7 @@ def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[A
 
 def letter(name: str) -> str:
     """The A–Z heading a name files under (`#` for digits and symbols)."""
-    from text_unidecode import unidecode
+    from text_unidecode import unidecode  # type: ignore[import-untyped]
 
     first = unidecode(name.strip()[:1]).upper()[:1]
     return first if first.isalpha() else "#"

@@ -11,6 +11,7 @@ Keep this in step with `render.contexts`; tests/test_incremental.py compares aga
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass
@@ -126,12 +127,12 @@ def _entries(slugs: list[str], art: Mapping[str, str], ref_of: Mapping[str, list
     return [part for slug in slugs for part in (art[slug], *ref_of[slug])]
 
 
-def sitemap_pages(site: Site, pages: Mapping[str, str]) -> list[tuple[str, object]]:
+def sitemap_pages(site: Site, pages: Mapping[str, str]) -> list[tuple[str, dt.date | None]]:
     """The sitemap's (path, date) list in `contexts` order, from the page digests' keys."""
     dates = {f"articles/{a.slug}/index.html": a.date for a in site.articles}
     return [(p, dates.get(p)) for p in pages if p.endswith(".html")]
 
 
-def sitemap_digest(entries: list[tuple[str, object]]) -> str:
+def sitemap_digest(entries: list[tuple[str, dt.date | None]]) -> str:
     """Digest of the sitemap's entries."""
     return _digest(f"{path} {date}" for path, date in entries)

@@ -555,6 +555,7 @@ def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files:
         raise
     spare = _spare(output)
     files = list(files) if files is not None else None
+    fresh = list(fresh) if fresh is not None else None
     large = len(files if files is not None else _listed(output)) > LARGE_OUTPUT
     if old.exists():
         if large and not spare.exists() and not spare.is_symlink():

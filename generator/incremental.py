@@ -306,6 +306,8 @@ Sentences = tuple[tuple[tuple[str, str, str, int], ...], tuple[tuple[str, str, s
 """An article's mentions as the pack keeps them: (entity, sentence, anchor, count) and (entity, quote, anchor)."""
 KEPT_RECORDS = 2000
 """Articles' sentences kept unpickled at a time (each entity page reads those of its own articles)."""
+KEPT_FEEDS = 500
+"""Articles' feed HTML kept at a time (~10 KB each): the recent articles most feeds share."""
 
 
 class LazyMentions(Mapping[str, tuple[Any, ...]]):
@@ -358,7 +360,7 @@ class LazyBodies(Mapping[str, AnnotatedBody]):
         is in the feeds of most of its entities (a bounded number are kept)."""
         html = self._feeds.get(slug)
         if html is None:
-            if len(self._feeds) >= KEPT_RECORDS:
+            if len(self._feeds) >= KEPT_FEEDS:
                 self._feeds.clear()
             html = self._feeds[slug] = self[slug].feed_html
         return html

@@ -68,6 +68,22 @@ def _spans(total: int, size: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, total)) for i in range(0, total, size)]
 
 
+def weighted_spans(weights: Sequence[float], chunks: int) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) spans covering every item once, each of about `1/chunks` of the
+    total weight (an item heavier than that is a span of its own)."""
+    target = sum(weights) / max(1, chunks)
+    spans: list[tuple[int, int]] = []
+    start, acc = 0, 0.0
+    for i, weight in enumerate(weights):
+        acc += weight
+        if acc >= target:
+            spans.append((start, i + 1))
+            start, acc = i + 1, 0.0
+    if start < len(weights):
+        spans.append((start, len(weights)))
+    return spans
+
+
 @contextmanager
 def _pool(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], count: int) -> Iterator[Any]:
     """A pool of `count` forked workers that run `task` on spans of `items` (see `_run_chunk`)."""
@@ -109,19 +125,20 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
 
 
 def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, chunk_size: int = 4,
-               processes: int | None = None) -> Iterator[R]:
+               processes: int | None = None, spans: list[tuple[int, int]] | None = None) -> Iterator[R]:
     """Like `map_chunks`, for a caller that works on each result as it comes: the caller's process
     is one of the workers.
 
     Forked workers (one per CPU but one) take chunks from the front, a few ahead of the caller;
     whenever the next result is not ready yet, the caller computes the last chunk nobody has
-    taken instead of waiting. Whatever the load of the machine, no CPU waits while work remains.
+    taken instead of waiting. Whatever the load of the machine, no CPU waits while work remains
+    (chunks of about equal cost keep it so: `spans`, e.g. `weighted_spans`, replace `chunk_size`).
     """
     count = (processes or workers()) - 1
     if _in_this_process(count, items):
         yield from task(items)
         return
-    spans = _spans(len(items), chunk_size)
+    spans = spans or _spans(len(items), chunk_size)
     window = AHEAD * count
     with _pool(task, items, count) as pool:
         sent: dict[int, Any] = {}

@@ -282,3 +282,17 @@ def test_marking_names_on_escaped_text_equals_marking_then_escaping(names: list[
     out.append(str(escape(sentence[last:])))
     expected = Markup("".join(out))
     assert _marker()(sentence, entity) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.floats(min_value=0.01, max_value=1000), max_size=200), st.integers(min_value=1, max_value=50))
+def test_weighted_spans_cover_every_item_once_in_chunks_of_bounded_cost(weights: list[float], chunks: int) -> None:
+    from generator.parallel import weighted_spans
+
+    spans = weighted_spans(weights, chunks)
+    assert [i for a, b in spans for i in range(a, b)] == list(range(len(weights)))  # all, once, in order
+    assert all(b > a for a, b in spans)
+    target = sum(weights) / chunks
+    # a span closes as soon as it reaches the target: without its last item it is lighter than that
+    assert all(sum(weights[a:b - 1]) < target + 1e-9 for a, b in spans)
+    assert len(spans) <= chunks + 1 or not weights

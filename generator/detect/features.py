@@ -85,10 +85,9 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
     index = token_index()
     starts = _first_words()
     marks = [""] * len(lowers)
-    i, n = 0, len(lowers)
-    while i < n:
-        if lowers[i] not in starts:
-            i += 1
+    n, covered = len(lowers), 0
+    for i in [i for i, w in enumerate(lowers) if w in starts]:  # most words start no place name
+        if i < covered:
             continue
         for size in (4, 3, 2, 1):
             kind = index.get(tuple(lowers[i : i + size])) if i + size <= n else None
@@ -96,10 +95,8 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
                 marks[i] = kind + ":B"
                 for k in range(i + 1, i + size):
                     marks[k] = kind + ":I"
-                i += size
+                covered = i + size
                 break
-        else:
-            i += 1
     return marks
 
 
@@ -132,9 +129,9 @@ def sentence_features(
     Tag history is added by the tagger.
     """
     lowers = [w.lower() for w in words]
-    shapes = [shape(w) for w in words]
-    classes = [word_class(w) for w in words]
-    gaz = gazetteer_marks([w for w in lowers])
+    shapes = list(map(shape, words))
+    classes = list(map(word_class, words))
+    gaz = gazetteer_marks(lowers)
     n = len(words)
     pad_l = ["<s>", "<s2>"]
     out: list[list[str]] = []

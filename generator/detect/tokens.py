@@ -83,4 +83,5 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _sentence(toks: list[tuple[str, int, int]]) -> Sentence:
-    return Sentence(tuple(t[0] for t in toks), tuple((t[1], t[2]) for t in toks))
+    words, starts, ends = zip(*toks)
+    return Sentence(words, tuple(zip(starts, ends)))

@@ -154,25 +154,25 @@ def sentence_features(
             "l+2=" + nxt2,
             "sh-1=" + psh,
             "sh+1=" + nsh,
-            "sh-1|sh=" + psh + "|" + sh,
-            "sh|sh+1=" + sh + "|" + nsh,
-            "l-1|l=" + prev + "|" + lw,
-            "l|l+1=" + lw + "|" + nxt,
-            "l-1|c=" + prev + "|" + cl,
-            "c|l+1=" + cl + "|" + nxt,
+            f"sh-1|sh={psh}|{sh}",
+            f"sh|sh+1={sh}|{nsh}",
+            f"l-1|l={prev}|{lw}",
+            f"l|l+1={lw}|{nxt}",
+            f"l-1|c={prev}|{cl}",
+            f"c|l+1={cl}|{nxt}",
         ]
         if i == 0 or (i == 1 and words[0] in "\"“‘'(-"):
             f.append("first|c=" + cl)
             f.append("first|l=" + lw)
         if caps:
             f.append("caps|l=" + lw)
-            f.append("caps|tseen=" + str(lw in ctx.title_seen) + "|lseen=" + str(lw in ctx.lower_seen))
+            f.append(f"caps|tseen={lw in ctx.title_seen}|lseen={lw in ctx.lower_seen}")
         elif cl != "lower":
-            f.append("lseen=" + str(lw in ctx.lower_seen) + "|" + cl)
+            f.append(f"lseen={lw in ctx.lower_seen}|{cl}")
         g = gaz[i]
         if g:
             f.append("gz=" + g)
-            f.append("gz|c=" + g + "|" + cl)
+            f.append(f"gz|c={g}|{cl}")
         if i + 1 < n and gaz[i + 1]:
             f.append("gz+1=" + gaz[i + 1])
         if i and gaz[i - 1]:

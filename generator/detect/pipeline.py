@@ -109,6 +109,10 @@ class Tagged:
     found: tuple[Candidate, ...]
     """The tagger's spans, cleaned (headline spans already checked against the body)."""
 
+    def __reduce__(self) -> tuple[type[Tagged], tuple[object, ...]]:
+        # what tagging workers send back: by the constructor, not slot by slot
+        return Tagged, (self.text, self.sentences, self.found)
+
 
 def tag(text: str) -> Tagged:
     """Tokenise and tag `text`: the costly part of detection, which no lexicon changes."""

@@ -37,6 +37,10 @@ class Sentence:
     spans: tuple[tuple[int, int], ...]
     """(start, end) character offsets of each token."""
 
+    def __reduce__(self) -> tuple[type[Sentence], tuple[object, ...]]:
+        # what crosses the pipe from tagging workers: by the constructor, not slot by slot
+        return Sentence, (self.words, self.spans)
+
 
 def _tokens(line: str, base: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []

@@ -80,7 +80,7 @@ def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in token_index())
 
 
-def gazetteer_marks(lowers: list[str]) -> list[str]:
+def gazetteer_marks(lowers: Sequence[str]) -> list[str]:
     """Per token: `city:B`, `country:I`, … for the longest gazetteer match, else ''."""
     index = token_index()
     starts = _first_words()
@@ -98,6 +98,12 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
                 covered = i + size
                 break
     return marks
+
+
+@lru_cache(maxsize=65536)
+def _word_facts(w: str) -> tuple[str, str, str]:
+    """A word's lower case, shape and case class (one cache look-up per word, not three)."""
+    return w.lower(), shape(w), word_class(w)
 
 
 WORD_FEATURES = 9
@@ -128,9 +134,7 @@ def sentence_features(
 
     Tag history is added by the tagger.
     """
-    lowers = [w.lower() for w in words]
-    shapes = list(map(shape, words))
-    classes = list(map(word_class, words))
+    lowers, shapes, classes = zip(*map(_word_facts, words)) if words else ((), (), ())
     gaz = gazetteer_marks(lowers)
     n = len(words)
     pad_l = ["<s>", "<s2>"]

@@ -45,18 +45,21 @@ class Sentence:
 def _tokens(line: str, base: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     n = len(line)
+    extended = False
     for m in _TOKEN.finditer(line):
-        word, start, end = m.group(), m.start(), m.end()
+        word, (start, end) = m.group(), m.span()
         if (
             end < n
             and line[end] == "."
             and word.isalpha()
             and (word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()))
         ):
-            word, end = word + ".", end + 1
+            word, end, extended = word + ".", end + 1, True
         if out and out[-1][2] == base + start and out[-1][0] == "." and word == ".":
             continue  # "U.S.." style doubled stop: ignore the second one
         out.append((word, base + start, base + end))
+    if not extended:  # regex matches never overlap
+        return out
     # an abbreviation extension may have eaten a "." the regex also matched
     cleaned: list[tuple[str, int, int]] = []
     for tok in out:

@@ -68,15 +68,15 @@ class _Registry:
             added.append(index)
         return added
 
-    def can_name(self, index: int, text: str, words: set[str]) -> bool:
-        """Whether entity `index` could be found in a text (with these words)."""
-        surname = self.surnames[index]
-        return (surname is not None and surname in words) or any(form in text for form in self.forms[index])
-
     def for_text(self, text: str, words: set[str]) -> Lexicon:
-        """The entities that could be found in a text (with these words), in order."""
-        found = sorted({i for w in words for i in self.by_word.get(w, ())})
-        return Lexicon(tuple(self.entities[i] for i in found if self.can_name(i, text, words)), self.rejects)
+        """The entities that could be found in a text (with these words), in order: a person whose
+        surname is one of the words, or an entity with a name or alias in the text."""
+        by_word, surnames, forms, entities = self.by_word, self.surnames, self.forms, self.entities
+        found: set[int] = set()
+        for word in words & by_word.keys():
+            found.update(by_word[word])
+        return Lexicon(tuple(entities[i] for i in sorted(found)
+                             if surnames[i] in words or any(form in text for form in forms[i])), self.rejects)
 
 
 def _new_entities(result: ImportResult) -> tuple[KnownEntity, ...]:

@@ -54,6 +54,11 @@ class Candidate:
     known: KnownEntity | None = None
     """The registry entity it names, if any."""
 
+    def __reduce__(self) -> tuple[type[Candidate], tuple[object, ...]]:
+        # what crosses the pipe from tagging workers: by the constructor, not slot by slot
+        return Candidate, (self.start, self.end, self.text, self.kind, self.sentence, self.first, self.last,
+                           self.known)
+
 
 def _trim(sentence: Sentence, a: int, b: int, kind: Kind) -> tuple[int, int]:
     """Drop honorifics and, for people, titles at the start; drop a trailing possessive."""

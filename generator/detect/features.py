@@ -80,15 +80,14 @@ def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in token_index())
 
 
-def gazetteer_marks(lowers: list[str]) -> list[str]:
+def gazetteer_marks(lowers: Sequence[str]) -> list[str]:
     """Per token: `city:B`, `country:I`, … for the longest gazetteer match, else ''."""
     index = token_index()
     starts = _first_words()
     marks = [""] * len(lowers)
-    i, n = 0, len(lowers)
-    while i < n:
-        if lowers[i] not in starts:
-            i += 1
+    n, covered = len(lowers), 0
+    for i in [i for i, w in enumerate(lowers) if w in starts]:  # most words start no place name
+        if i < covered:
             continue
         for size in (4, 3, 2, 1):
             kind = index.get(tuple(lowers[i : i + size])) if i + size <= n else None
@@ -96,11 +95,15 @@ def gazetteer_marks(lowers: list[str]) -> list[str]:
                 marks[i] = kind + ":B"
                 for k in range(i + 1, i + size):
                     marks[k] = kind + ":I"
-                i += size
+                covered = i + size
                 break
-        else:
-            i += 1
     return marks
+
+
+@lru_cache(maxsize=65536)
+def _word_facts(w: str) -> tuple[str, str, str]:
+    """A word's lower case, shape and case class (one cache look-up per word, not three)."""
+    return w.lower(), shape(w), word_class(w)
 
 
 WORD_FEATURES = 9
@@ -131,10 +134,8 @@ def sentence_features(
 
     Tag history is added by the tagger.
     """
-    lowers = [w.lower() for w in words]
-    shapes = [shape(w) for w in words]
-    classes = [word_class(w) for w in words]
-    gaz = gazetteer_marks([w for w in lowers])
+    lowers, shapes, classes = zip(*map(_word_facts, words)) if words else ((), (), ())
+    gaz = gazetteer_marks(lowers)
     n = len(words)
     pad_l = ["<s>", "<s2>"]
     out: list[list[str]] = []
@@ -157,25 +158,25 @@ def sentence_features(
             "l+2=" + nxt2,
             "sh-1=" + psh,
             "sh+1=" + nsh,
-            "sh-1|sh=" + psh + "|" + sh,
-            "sh|sh+1=" + sh + "|" + nsh,
-            "l-1|l=" + prev + "|" + lw,
-            "l|l+1=" + lw + "|" + nxt,
-            "l-1|c=" + prev + "|" + cl,
-            "c|l+1=" + cl + "|" + nxt,
+            f"sh-1|sh={psh}|{sh}",
+            f"sh|sh+1={sh}|{nsh}",
+            f"l-1|l={prev}|{lw}",
+            f"l|l+1={lw}|{nxt}",
+            f"l-1|c={prev}|{cl}",
+            f"c|l+1={cl}|{nxt}",
         ]
         if i == 0 or (i == 1 and words[0] in "\"“‘'(-"):
             f.append("first|c=" + cl)
             f.append("first|l=" + lw)
         if caps:
             f.append("caps|l=" + lw)
-            f.append("caps|tseen=" + str(lw in ctx.title_seen) + "|lseen=" + str(lw in ctx.lower_seen))
+            f.append(f"caps|tseen={lw in ctx.title_seen}|lseen={lw in ctx.lower_seen}")
         elif cl != "lower":
-            f.append("lseen=" + str(lw in ctx.lower_seen) + "|" + cl)
+            f.append(f"lseen={lw in ctx.lower_seen}|{cl}")
         g = gaz[i]
         if g:
             f.append("gz=" + g)
-            f.append("gz|c=" + g + "|" + cl)
+            f.append(f"gz|c={g}|{cl}")
         if i + 1 < n and gaz[i + 1]:
             f.append("gz+1=" + gaz[i + 1])
         if i and gaz[i - 1]:

@@ -219,6 +219,8 @@ def _plain_name(name: str) -> bool:
 
 def _fold(name: str) -> str:
     """`Rafaḩ` -> `Rafah`: news text writes transliterated names without diacritics."""
+    if name.isascii():  # nothing to fold (most names)
+        return name
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -234,8 +236,12 @@ def token_index() -> dict[tuple[str, ...], str]:
     """Lower-cased token tuples of every place name -> place type, for tagger features."""
     index: dict[tuple[str, ...], str] = {}
     for name, place in places().items():
-        for sentence in split_sentences(name):
-            key = tuple(w.lower() for w in sentence.words)
+        words = name.split(" ")
+        if all(w.isalpha() for w in words):  # letters and single spaces: one word per token, one sentence
+            keys = [tuple(w.lower() for w in words)]
+        else:
+            keys = [tuple(w.lower() for w in sentence.words) for sentence in split_sentences(name)]
+        for key in keys:
             if 0 < len(key) <= 4:
                 index.setdefault(key, place.place_type)
     return index

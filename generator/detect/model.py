@@ -90,13 +90,16 @@ def needs_model(words: Sequence[str]) -> list[bool]:
     return out
 
 
+_FOLLOWERS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(t for t in range(len(TAGS)) if t not in _ALLOWED_AFTER or prev in _ALLOWED_AFTER[t])
+    for prev in range(len(TAGS))
+)
+"""Per previous tag: the tags that may follow it, in TAGS order."""
+
+
 def best_tag(scores: list[float], prev: int) -> int:
-    """Highest-scoring tag that may follow `prev` in BIO."""
-    best, best_score = 0, float("-inf")
-    for t, s in enumerate(scores):
-        if s > best_score and (t not in _ALLOWED_AFTER or prev in _ALLOWED_AFTER[t]):
-            best, best_score = t, s
-    return best
+    """Highest-scoring tag that may follow `prev` in BIO (the first such, on a tie)."""
+    return max(_FOLLOWERS[prev], key=scores.__getitem__)
 
 
 def decode_order(sentences: Sequence[Sequence[str]]) -> tuple[list[bool], list[int]]:
@@ -106,10 +109,15 @@ def decode_order(sentences: Sequence[Sequence[str]]) -> tuple[list[bool], list[i
     return caps, order
 
 
+_TAG_FEATURES: tuple[tuple[tuple[str, str], ...], ...] = tuple(
+    tuple(("t-1=" + p, "t-2|t-1=" + p2 + "|" + p) for p in TAGS) for p2 in TAGS
+)
+"""[prev2][prev]: the features of the two previous tags (made once, not per token)."""
+
+
 def dynamic_features(prev: int, prev2: int, lower: str, history: dict[str, str]) -> list[str]:
     """Features from the tags already chosen: previous tags and this word's earlier tags."""
-    p = TAGS[prev]
-    f = ["t-1=" + p, "t-2|t-1=" + TAGS[prev2] + "|" + p, "t-1|l=" + p + "|" + lower]
+    f = [*_TAG_FEATURES[prev2][prev], "t-1|l=" + TAGS[prev] + "|" + lower]
     seen = history.get(lower)
     if seen is not None:
         f.append("hist=" + seen)

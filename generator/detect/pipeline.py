@@ -81,7 +81,7 @@ def _lift_particles(words: list[str]) -> list[str]:
 
 def model_view(sentence: Sentence, headline: bool) -> list[str]:
     """The words as the tagger reads them: a Title Case headline in capitals, like wire headlines."""
-    words = _lift_particles([_wire_form(w) for w in sentence.words])
+    words = _lift_particles(list(map(_wire_form, sentence.words)))
     if headline and is_title_case(sentence.words):
         return [w.upper() for w in words]
     return words
@@ -108,6 +108,10 @@ class Tagged:
     """Its sentences of tokens."""
     found: tuple[Candidate, ...]
     """The tagger's spans, cleaned (headline spans already checked against the body)."""
+
+    def __reduce__(self) -> tuple[type[Tagged], tuple[object, ...]]:
+        # what tagging workers send back: by the constructor, not slot by slot
+        return Tagged, (self.text, self.sentences, self.found)
 
 
 def tag(text: str) -> Tagged:

@@ -37,22 +37,29 @@ class Sentence:
     spans: tuple[tuple[int, int], ...]
     """(start, end) character offsets of each token."""
 
+    def __reduce__(self) -> tuple[type[Sentence], tuple[object, ...]]:
+        # what crosses the pipe from tagging workers: by the constructor, not slot by slot
+        return Sentence, (self.words, self.spans)
+
 
 def _tokens(line: str, base: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     n = len(line)
+    extended = False
     for m in _TOKEN.finditer(line):
-        word, start, end = m.group(), m.start(), m.end()
+        word, (start, end) = m.group(), m.span()
         if (
             end < n
             and line[end] == "."
             and word.isalpha()
             and (word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()))
         ):
-            word, end = word + ".", end + 1
+            word, end, extended = word + ".", end + 1, True
         if out and out[-1][2] == base + start and out[-1][0] == "." and word == ".":
             continue  # "U.S.." style doubled stop: ignore the second one
         out.append((word, base + start, base + end))
+    if not extended:  # regex matches never overlap
+        return out
     # an abbreviation extension may have eaten a "." the regex also matched
     cleaned: list[tuple[str, int, int]] = []
     for tok in out:
@@ -83,4 +90,5 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _sentence(toks: list[tuple[str, int, int]]) -> Sentence:
-    return Sentence(tuple(t[0] for t in toks), tuple((t[1], t[2]) for t in toks))
+    words, starts, ends = zip(*toks)
+    return Sentence(words, tuple(zip(starts, ends)))

@@ -26,7 +26,7 @@ from generator.linkcheck import check_link_targets, link_targets
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
                              mentions_in, page_path)
-from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, trim_memory, weighted_spans
+from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, paused_gc, trim_memory, weighted_spans
 from generator.redirects import redirect_problems
 from generator.contexts import contexts
 from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
@@ -410,6 +410,11 @@ def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _n
     Nothing is done when no input changed since the last build; otherwise only what changed is
     read, annotated and rendered again (`.newsgloss/` holds what the last build learnt).
     """
+    with paused_gc():
+        return _build(cfg, log, progress)
+
+
+def _build(cfg: SiteConfig, log: Log, progress: Progress) -> BuildReport:
     started = time.perf_counter()
     timer = Stopwatch()
     stats: dict[str, tuple[int, int, int]] = {}

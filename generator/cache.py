@@ -9,7 +9,6 @@ by another version is ignored: the build then simply does all the work.
 from __future__ import annotations
 
 import copyreg
-import gc
 import dataclasses
 import hashlib
 import os
@@ -21,6 +20,7 @@ from typing import Any, Callable
 
 from generator import __version__
 from generator.config import SiteConfig
+from generator.parallel import paused_gc
 
 CACHE_DIR = ".newsgloss"
 FORMAT = 8
@@ -284,7 +284,8 @@ def load_state(cfg: SiteConfig) -> SiteState | None:
             header = pickle.load(handle)
             if header[:2] != (FORMAT, __version__):
                 return None
-            state = _load_without_gc(handle)
+            with paused_gc():  # hundreds of thousands of kept objects: the collector only walked them
+                state = pickle.load(handle)
     except Exception:  # noqa: BLE001 - any damage means "no cache"
         return None
     if not isinstance(state, SiteState):
@@ -312,18 +313,6 @@ def load_state(cfg: SiteConfig) -> SiteState | None:
         pass
     state = SiteState(key, files, bodies, pack, pages, listing, token, changes, entities)
     return state if (folder / state.pack).is_file() else None
-
-
-def _load_without_gc(handle: Any) -> Any:
-    """pickle.load with the cyclic garbage collector paused: a state of 10,000 articles makes
-    hundreds of thousands of objects, and the collector would walk them over and over (~30%)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(handle)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -227,18 +227,26 @@ def _float(doc: YamlDoc, key: str, limit: float, problems: list[Problem]) -> flo
     return None if number is None else float(number)
 
 
+def _split(data: bytes, shown: str) -> tuple[str | None, str, int, list[Problem]]:
+    """(front matter text, body, body's first line, problems) of a content file's bytes; None
+    front matter when it cannot be read (the problems say why)."""
+    text, problems = decode_seed(data, shown)  # same rules as seeds: BOM, UTF-16, cp1252 with a warning
+    if any(p.level == "error" for p in problems):
+        return None, "", 0, problems
+    fm, body, body_line = split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if fm is None:
+        return None, "", 0, [*problems, problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
+    return fm, body, body_line, problems
+
+
 def _read(path: Path, shown: str, data: bytes | None = None) -> tuple[YamlDoc | None, str, int, list[Problem]]:
     try:
         data = path.read_bytes() if data is None else data
     except OSError as exc:
         return None, "", 0, [problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
-    text, problems = decode_seed(data, shown)  # same rules as seeds: BOM, UTF-16, cp1252 with a warning
-    if any(p.level == "error" for p in problems):
-        return None, "", 0, problems
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    fm, body, body_line = split_front_matter(text)
+    fm, body, body_line, problems = _split(data, shown)
     if fm is None:
-        return None, "", 0, [*problems, problem(shown, 1, "missing front matter (a `---` line, YAML, and `---`)")]
+        return None, "", 0, problems
     doc, found = load_yaml(fm, shown, 1)
     return doc, body, body_line, problems + found
 
@@ -246,12 +254,9 @@ def _read(path: Path, shown: str, data: bytes | None = None) -> tuple[YamlDoc | 
 def read_body(path: Path, shown: str) -> str | None:
     """The Markdown body of a content file, read as `load_article` reads it (None if unreadable)."""
     try:
-        text, problems = decode_seed(path.read_bytes(), shown)
+        fm, body, _, _ = _split(path.read_bytes(), shown)
     except OSError:
         return None
-    if any(p.level == "error" for p in problems):
-        return None
-    fm, body, _ = split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"))
     return body if fm is not None else None
 
 

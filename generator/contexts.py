@@ -183,7 +183,7 @@ def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], 
                            relative_url(r.path, PurePosixPath(group, "index.html")), r.count)
                   for r in found if r.entity.lat is not None and r.entity.lon is not None and r.articles]
         world = get_world() if points else None
-        svg = overview_svg(world, points, "Map of the places in the news") if world and points else None
+        svg = overview_svg(world, points, "Map of the places in the news") if world else None
     yield ListContext(PurePosixPath(group, "index.html"), title, group, sections, "az", svg, len(found))
     ranked = tuple(sorted(found, key=lambda r: (-r.count, -r.articles, r.entity.name.casefold())))
     yield ListContext(PurePosixPath(group, RANKED_NAME), title, group, (("By mentions", ranked),), "ranked",

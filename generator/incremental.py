@@ -126,13 +126,13 @@ class ArticleCache:
             sha = sha_of(data)
         except OSError:
             return (None, *load_article(path, shown))
-        if time.time_ns() - stat[1] < RACY_NS:  # may change again within one tick of its time stamp:
-            stat = (stat[0], -1, stat[2])  # never matches, so the next build hashes the file again
+        stat = _unless_racy(stat)
         if old is not None and old.sha == sha:
             entry = CachedFile(stat, sha, old.article, old.problems, old.front)
         else:
             article, problems = load_article(path, shown, data)
-            entry = CachedFile(stat, sha, without_text(article), tuple(problems), front_digest(without_text(article)))
+            bare = without_text(article)
+            entry = CachedFile(stat, sha, bare, tuple(problems), front_digest(bare))
         return entry, entry.article, list(entry.problems)
 
     def read_entity(self, path: str, shown: str, group: str) -> tuple[Entity | None, list[Problem]]:
@@ -142,9 +142,7 @@ class ArticleCache:
             entity, problems = load_entity(Path(path), shown, group)
             if stat is None:
                 return entity, problems
-            if time.time_ns() - stat[1] < RACY_NS:  # as in _parse: the next build reads it again
-                stat = (stat[0], -1, stat[2])
-            entry = CachedFile(stat, "", entity, tuple(problems))
+            entry = CachedFile(_unless_racy(stat), "", entity, tuple(problems))
         self.files[shown] = entry
         return entry.article, list(entry.problems)
 
@@ -263,6 +261,12 @@ def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Pro
     return PackedArticle(blobs, mentions.keys, tuple(counts.items()), body.linked,  # type: ignore[arg-type]
                          body.problems, tuple(drift), tuple(dict.fromkeys(q.entity for q in mentions.quotes)),
                          links, sha_of(rows[0] + b"\0" + rows[1]), sha_of(blobs[1]))
+
+
+def _unless_racy(stat: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The stat to remember of a file just read: one that never matches when the file may change
+    again within one tick of its time stamp, so that the next build reads it again."""
+    return (stat[0], -1, stat[2]) if time.time_ns() - stat[1] < RACY_NS else stat
 
 
 def front_digest(article: Article | None) -> str:

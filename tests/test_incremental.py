@@ -98,12 +98,17 @@ def test_incremental_build_is_byte_identical_to_a_clean_build(archive: Path, tmp
     assert _tree(archive / "output") == _clean_build(archive, tmp_path)
 
 
-def test_editing_one_article_rerenders_it_and_its_entity_pages_only(archive: Path) -> None:
+def _made_again(archive: Path, edit: str) -> set[str]:
+    """Output files written afresh (a new inode or time) by a build after `edit`."""
     before = _inodes(archive / "output")
-    EDITS["body sentence"](archive)
+    EDITS[edit](archive)
     build(load_config(archive))
     after = _inodes(archive / "output")
-    changed = {path for path in after if after[path] != before.get(path)}
+    return {path for path in after if after[path] != before.get(path)}
+
+
+def test_editing_one_article_rerenders_it_and_its_entity_pages_only(archive: Path) -> None:
+    changed = _made_again(archive, "body sentence")
     page = (archive / "output/articles/report-07/index.html").read_text(encoding="utf-8")
     assert "busy again" in page
     entity_pages = sorted((archive / "output/actors/port-authority").rglob("index.html"))
@@ -118,11 +123,7 @@ def test_editing_one_article_rerenders_it_and_its_entity_pages_only(archive: Pat
 
 
 def test_a_sentence_naming_no_one_rerenders_only_its_article_page(archive: Path) -> None:
-    before = _inodes(archive / "output")
-    EDITS["sentence naming no one"](archive)
-    build(load_config(archive))
-    after = _inodes(archive / "output")
-    changed = {path for path in after if after[path] != before.get(path)}
+    changed = _made_again(archive, "sentence naming no one")
     assert "The tide turned at noon." in (archive / "output/articles/report-07/index.html").read_text(encoding="utf-8")
     # its entity pages quote only sentences naming them, lists show only front matter, the
     # export holds only mentions: none of them changed, so none is made again

@@ -441,7 +441,7 @@ def _build(cfg: SiteConfig, log: Log, progress: Progress) -> BuildReport:
             raise
         cache.close()
     finally:
-        walk.result()  # the walking child is waited for, whatever happened
+        walk.close()  # the walking child is waited for, whatever happened
     result = replace(result, seconds=time.perf_counter() - started, stages=tuple(timer.stages.items()))
     stamp = output_stamp(cfg.output_dir)
     recorded = None if result.imported else settled(cfg, inputs, newest[0])  # imports changed content/ after it was read

@@ -144,6 +144,15 @@ class ForeignWalk:
             self._found = foreign_files(self.output) if self.output.is_dir() else []
         return self._found
 
+    def close(self) -> None:
+        """Wait for the walking child, if any; nothing is walked here (a clean build's output
+        appears only at its end: walking it then cost a second at 10,000 articles)."""
+        if self._child is not None:
+            pid, read = self._child
+            self._child = None
+            os.close(read)
+            os.waitpid(pid, 0)
+
 
 def _refusal(output: Path, site: Path) -> str | None:
     home = Path(os.path.abspath(Path.home()))

@@ -556,3 +556,23 @@ def test_the_early_walk_finds_someone_elses_files_in_a_child_or_here(site: Path,
     with pytest.raises(UsageProblem, match=r"files newsgloss did not write \(CNAME, articles/a1/notes.txt\)"):
         write_site(site_files("two"), output, site, foreign=walk)
     assert writer.ForeignWalk(site / "nothing-here").result() == []
+
+
+def test_a_clean_build_never_walks_the_output_it_has_just_written(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early walk looks for someone else's files in the output a build will replace; a clean
+    build has none to look in, and walking the one it made (ten thousand folders) was wasted."""
+    from generator.build import build
+    from generator.config import load_config
+
+    walked: list[Path] = []
+    real = writer.foreign_files
+    monkeypatch.setattr(writer, "foreign_files", lambda output: walked.append(output) or real(output))
+    cfg = load_config(site_dir)
+    build(cfg)
+    assert (cfg.output_dir / "index.html").is_file() and walked == []
+    (site_dir / "content/articles/ferry-strike.md").write_text(
+        (site_dir / "content/articles/ferry-strike.md").read_text(encoding="utf-8") + "\nA late correction.\n",
+        encoding="utf-8")
+    monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError(11, "no fork")))
+    build(cfg)  # an output to replace, and no child to walk it: walked here, once
+    assert walked == [Path(os.path.abspath(cfg.output_dir))]

@@ -308,7 +308,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
     weights = {unit: _cost(unit, site, index, cfg) for unit in units}
     units.sort(key=lambda unit: -weights[unit])
     spans = weighted_spans([weights[unit] for unit in units], RENDER_CHUNKS)
-    for files in map_shared(task, units, spans=spans):
+    for files in map_shared(task, units, spans=spans, ordered=False):  # the writer takes them in any order
         yield from files  # type: ignore[misc]
     if plan.export:  # whole-site, but joined from cached rows, and only when one of them changed
         for path, saved in write_exports(cfg, rows, scratch):

@@ -152,7 +152,8 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
 
 
 def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, chunk_size: int = 4,
-               processes: int | None = None, spans: list[tuple[int, int]] | None = None) -> Iterator[R]:
+               processes: int | None = None, spans: list[tuple[int, int]] | None = None,
+               ordered: bool = True) -> Iterator[R]:
     """Like `map_chunks`, for a caller that works on each result as it comes: the caller's process
     is one of the workers.
 
@@ -160,6 +161,8 @@ def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, ch
     whenever the next result is not ready yet, the caller computes the last chunk nobody has
     taken instead of waiting. Whatever the load of the machine, no CPU waits while work remains
     (chunks of about equal cost keep it so: `spans`, e.g. `weighted_spans`, replace `chunk_size`).
+    With `ordered=False` the caller's own chunks are yielded as soon as they are done, so the
+    work it does on them is not all left until the workers have finished.
     """
     count = (processes or workers()) - 1
     if _in_this_process(count, items):
@@ -181,5 +184,10 @@ def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, ch
             pending = sent.pop(k)
             while not pending.ready() and front < back:
                 back -= 1
-                done_here[back] = task(items[spans[back][0]:spans[back][1]])
+                done = task(items[spans[back][0]:spans[back][1]])
+                if ordered:
+                    done_here[back] = done
+                else:
+                    done_here[back] = []
+                    yield from done
             yield from pending.get()

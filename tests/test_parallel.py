@@ -26,3 +26,20 @@ def test_workers_collect_their_own_garbage_but_never_walk_what_they_inherited(mo
     assert in_workers, states
     assert all(frozen > len(inherited) for _, frozen in in_workers)
     assert gc.get_freeze_count() == 0  # the parent's own objects are not frozen
+
+
+def _slow_squares(items: object) -> list[int]:
+    import time
+
+    time.sleep(0.002)
+    return [i * i for i in items]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_map_shared_yields_every_result_once_in_order_or_as_done(monkeypatch, ordered: bool) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    items = list(range(500))
+    got = list(parallel.map_shared(_slow_squares, items, processes=2, chunk_size=7, ordered=ordered))
+    assert sorted(got) == [i * i for i in items]
+    if ordered:
+        assert got == [i * i for i in items]

@@ -23,7 +23,7 @@ from generator.config import SiteConfig
 from generator.parallel import paused_gc
 
 CACHE_DIR = ".newsgloss"
-FORMAT = 8
+FORMAT = 9
 """Bumped whenever what the cache holds changes shape."""
 
 
@@ -201,8 +201,8 @@ class CachedBody:
     sha: str
     """Digest of the article file it was made from."""
     mentions: tuple[int, int]
-    """(offset, length) in the pack of its sentences and quotes, pickled as plain tuples (incremental.Sentences),
-    read only for the entity pages rendered."""
+    """(offset, length) in the pack of its sentences and quotes, pickled as plain tuples (incremental.Sentences)
+    one entity at a time (`parts`), read only for the entity pages rendered."""
     keys: tuple[str, ...]
     """Its entity keys (front matter, then links)."""
     counts: tuple[tuple[str, int], ...]
@@ -225,6 +225,9 @@ class CachedBody:
     """Digest of those rows (the export is written again only when one of them changed)."""
     said: str = ""
     """Digest of its sentences and quotes (what entity pages show of its body)."""
+    parts: tuple[int, ...] = ()
+    """Sizes of the pickles at `mentions`, one per entity (incremental.part_keys): an entity page
+    reads its own sentences only."""
 
 
 @dataclass(frozen=True, slots=True)

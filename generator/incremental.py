@@ -194,7 +194,7 @@ class ArticleCache:
                                                tuple((intern(k), n) for k, n in packed.counts), body,
                                                tuple(map(intern, packed.linked)), packed.problems, packed.drift,
                                                tuple(map(intern, packed.quoted)), packed.links, rows,
-                                               packed.export_sha, packed.said)
+                                               packed.export_sha, packed.said, packed.parts)
 
     def rows(self, article: Article) -> tuple[bytes, bytes]:
         """The article's rows of the mentions export (`export.article_rows`), from the body pack."""
@@ -234,7 +234,7 @@ class PackedArticle:
     """What annotating one article gives the cache: pickled blobs and the small facts kept in memory."""
 
     blobs: tuple[bytes, bytes, bytes]
-    """Pickled AnnotatedBody, Sentences and export rows, for the body pack."""
+    """Pickled AnnotatedBody, Sentences (one pickle per entity, see `part_keys`) and export rows, for the body pack."""
     keys: tuple[str, ...]
     counts: tuple[tuple[str, int], ...]
     linked: tuple[str, ...]
@@ -244,9 +244,18 @@ class PackedArticle:
     links: tuple[tuple[str, str, int], ...]
     export_sha: str
     said: str
+    parts: tuple[int, ...]
+    """Sizes of the Sentences pickles in `blobs[1]`, one per entity, in `part_keys` order."""
 
 
 _fast_pickling(PackedArticle)
+
+
+def part_keys(counts: Sequence[tuple[str, int]], quoted: Sequence[str]) -> list[str]:
+    """The entities an article's sentences are pickled for, one pickle each, in the pack's order:
+    those it names, then those only quoted in it."""
+    named = [key for key, _ in counts]
+    return named + [key for key in quoted if key not in named]
 
 
 def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
@@ -255,12 +264,18 @@ def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Pro
     counts: dict[str, int] = {}
     for mention in mentions.mentions:
         counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
-    sentences = (tuple((m.entity, m.sentence, m.anchor, m.count) for m in mentions.mentions),
-                 tuple((q.entity, q.text, q.anchor) for q in mentions.quotes))  # plain tuples: ~8x faster to unpickle
-    blobs = tuple(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL) for x in (body, sentences, rows))
-    return PackedArticle(blobs, mentions.keys, tuple(counts.items()), body.linked,  # type: ignore[arg-type]
-                         body.problems, tuple(drift), tuple(dict.fromkeys(q.entity for q in mentions.quotes)),
-                         links, sha_of(rows[0] + b"\0" + rows[1]), sha_of(blobs[1]))
+    quoted = tuple(dict.fromkeys(q.entity for q in mentions.quotes))
+    # one pickle per entity: its page reads its own sentences only (each article names ~8 entities);
+    # plain tuples: ~8x faster to unpickle
+    parts = [pickle.dumps((tuple((m.entity, m.sentence, m.anchor, m.count) for m in mentions.mentions if m.entity == key),
+                           tuple((q.entity, q.text, q.anchor) for q in mentions.quotes if q.entity == key)),
+                          protocol=pickle.HIGHEST_PROTOCOL) for key in part_keys(tuple(counts.items()), quoted)]
+    sentences = b"".join(parts)
+    blobs = (pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), sentences,
+             pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    return PackedArticle(blobs, mentions.keys, tuple(counts.items()), body.linked, body.problems, tuple(drift),
+                         quoted, links, sha_of(rows[0] + b"\0" + rows[1]), sha_of(sentences),
+                         tuple(len(part) for part in parts))
 
 
 def _unless_racy(stat: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -300,44 +315,57 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody], pack: BodyPack) -
             with_quotes.setdefault(key, []).append(article.slug)
         for key in entry.keys:
             articles_of.setdefault(key, []).append(article.slug)
-    records: dict[str, Sentences] = {}
+    parts = _Parts(pack, bodies)
     return MentionIndex(entities_of, {k: tuple(v) for k, v in articles_of.items()},
-                        LazyMentions(pack, bodies, with_mentions, records, "mentions"), counts,
-                        LazyMentions(pack, bodies, with_quotes, records, "quotes"), local)
+                        LazyMentions(parts, with_mentions, "mentions"), counts,
+                        LazyMentions(parts, with_quotes, "quotes"), local)
 
 
 Sentences = tuple[tuple[tuple[str, str, str, int], ...], tuple[tuple[str, str, str], ...]]
-"""An article's mentions as the pack keeps them: (entity, sentence, anchor, count) and (entity, quote, anchor)."""
-KEPT_RECORDS = 2000
-"""Articles' sentences kept unpickled at a time (each entity page reads those of its own articles)."""
+"""An article's mentions of one entity as the pack keeps them: (entity, sentence, anchor, count)
+and (entity, quote, anchor)."""
 KEPT_FEEDS = 500
 """Articles' feed HTML kept at a time (~10 KB each): the recent articles most feeds share."""
+
+
+class _Parts:
+    """Articles' sentences about one entity, read from the pack: those of the last entity asked
+    for are kept (its page asks for its sentences, then its quotes)."""
+
+    def __init__(self, pack: BodyPack, bodies: Mapping[str, CachedBody]) -> None:
+        self._pack = pack
+        self._bodies = bodies
+        self._key = ""
+        self._kept: dict[str, Sentences] = {}
+
+    def get(self, slug: str, key: str) -> Sentences:
+        if key != self._key:
+            self._key, self._kept = key, {}
+        part = self._kept.get(slug)
+        if part is None:
+            entry = self._bodies[slug]
+            offset, part = entry.mentions[0], ((), ())
+            for one, size in zip(part_keys(entry.counts, entry.quoted), entry.parts):
+                if one == key:
+                    part = self._pack.get((offset, size))
+                    break
+                offset += size
+            self._kept[slug] = part
+        return part
 
 
 class LazyMentions(Mapping[str, tuple[Any, ...]]):
     """Entity key -> its sentences (or quotes), newest article first, unpickled from the cache on use."""
 
-    def __init__(self, pack: BodyPack, bodies: Mapping[str, CachedBody], articles: Mapping[str, list[str]],
-                 records: dict[str, Sentences], field: str) -> None:
-        self._pack = pack
-        self._bodies = bodies
+    def __init__(self, parts: _Parts, articles: Mapping[str, list[str]], field: str) -> None:
+        self._parts = parts
         self._articles = articles
-        self._records = records
         self._field = field
-
-    def _record(self, slug: str) -> Sentences:
-        record = self._records.get(slug)
-        if record is None:
-            if len(self._records) >= KEPT_RECORDS:  # a worker renders hundreds of entity pages: bound it
-                self._records.clear()
-            record = self._records[slug] = self._pack.get(self._bodies[slug].mentions)
-        return record
 
     def __getitem__(self, key: str) -> tuple[Any, ...]:
         if self._field == "mentions":
-            return tuple(ArticleMention(slug, *m) for slug in self._articles[key] for m in self._record(slug)[0]
-                         if m[0] == key)
-        return tuple(Quote(slug, *q) for slug in self._articles[key] for q in self._record(slug)[1] if q[0] == key)
+            return tuple(ArticleMention(slug, *m) for slug in self._articles[key] for m in self._parts.get(slug, key)[0])
+        return tuple(Quote(slug, *q) for slug in self._articles[key] for q in self._parts.get(slug, key)[1])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._articles)

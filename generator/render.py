@@ -67,6 +67,10 @@ _ENTITY_TEXT = str(escape("&<>'\""))
 """What markupsafe's escaping writes for its five characters (`&amp;&lt;&gt;&#39;&#34;`)."""
 
 
+def _wrap_in_mark(found: re.Match[str]) -> str:
+    return f"<mark>{found.group()}</mark>"  # a function: a template string (`\g<0>`) is expanded in Python per match
+
+
 def _marker() -> Any:
     """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
     patterns: dict[tuple[str, ...], tuple[re.Pattern[str], bool]] = {}
@@ -84,7 +88,7 @@ def _marker() -> Any:
                                         + r")(?!\w)"), fast)
         pattern, fast = patterns[key]
         if fast:  # one substitution in C instead of a Markup per piece (entity pages quote 100,000s of sentences)
-            return Markup(pattern.sub(r"<mark>\g<0></mark>", str(escape(sentence))))
+            return Markup(pattern.sub(_wrap_in_mark, str(escape(sentence))))
         out, last = [], 0
         for found in pattern.finditer(sentence):
             out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]
@@ -98,7 +102,8 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     """Jinja2 environment: theme lookup order, autoescape for HTML and XML, strict undefined."""
     env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
                       autoescape=select_autoescape(["html", "xml"]), undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # one environment per build: no file time checked per page
 
     def abs_url(target: PurePosixPath | str) -> str:
         return pretty(join_url(cfg.base_url, target), cfg.pretty_links)

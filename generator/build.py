@@ -85,12 +85,14 @@ def changed_seeds(cfg: SiteConfig, content: Content) -> list[Problem]:
 def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTarget | None]:
     from generator.linker import EntityTarget
 
+    here = str(page)
+
     def resolve(scheme: str, slug: str) -> EntityTarget | None:
         group = "actors" if scheme == "actor" else "locations"
         entity = (site.actors if group == "actors" else site.locations).get(slug)
         if entity is None:
             return None
-        href = relative_url(page_path(group, slug), page)
+        href = relative_url(f"{group}/{slug}/index.html", here)  # page_path as a string: ten links an article
         return EntityTarget(slug, group, entity.kind, entity.name, entity.summary, href)
     return resolve
 

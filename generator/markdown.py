@@ -147,7 +147,7 @@ def make_parser(footnotes: bool = True) -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    from generator.linker import entity_links_plugin, is_safe_url
+    from generator.linker import ENTITY_URL, entity_links_plugin, is_safe_url
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table").enable("strikethrough")
@@ -163,13 +163,8 @@ def make_parser(footnotes: bool = True) -> MarkdownIt:
         md.add_render_rule("footnote_anchor", _render_backref)
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     slow = md.normalizeLink
-    md.normalizeLink = lambda url: url if _ENTITY_URL.fullmatch(url) else slow(url)  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url if ENTITY_URL.fullmatch(url) else slow(url)  # type: ignore[method-assign]
     return md
-
-
-_ENTITY_URL = re.compile(r"(?:actor|location):[a-z0-9]+(?:-[a-z0-9]+)*")
-"""An entity link as written (`actor:maria-lopez`): markdown-it's URL normalisation leaves it as it
-is (tested), so it is skipped; it cost more than the rest of a link's parsing."""
 
 
 def _paragraphs(tokens: Sequence[Token]) -> tuple[Paragraph, ...]:

@@ -10,6 +10,7 @@ import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import assume, example, given, settings
@@ -252,11 +253,17 @@ def test_mention_scan_matches_the_regex_it_replaces(forms: list[str], text: str)
 @settings(max_examples=500, deadline=None)
 @given(st.sampled_from(["actor", "location"]),
        st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8), min_size=1, max_size=4))
-def test_entity_links_skip_a_normalisation_that_would_leave_them_as_they_are(scheme: str, words: list[str]) -> None:
+def test_entity_links_skip_a_normalisation_and_a_safety_check_that_would_leave_them_as_they_are(
+        scheme: str, words: list[str]) -> None:
     from markdown_it import MarkdownIt
+
+    from generator import linker
 
     url = f"{scheme}:{'-'.join(words)}"
     assert make_parser().normalizeLink(url) == MarkdownIt("commonmark").normalizeLink(url) == url
+    assert linker.ENTITY_URL.fullmatch(url)
+    cleaned = linker._CONTROL.sub("", html.unescape(unquote(url)))  # what the full check looks at
+    assert cleaned == url and linker._SCHEME.match(cleaned) and scheme in linker.ENTITY_SCHEMES
 
 
 _MARK_PIECES = st.sampled_from(["Ana", "Ana Smith", "Smith", "AT&T", "&", "amp", "lt", "39", "#", ";", "<", ">",

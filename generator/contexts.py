@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
@@ -12,7 +11,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.content import Article
 from generator.markdown import AnnotatedBody
-from generator.model import GROUPS, MentionIndex, Site
+from generator.model import GROUPS, MentionIndex, Site, names, surface_forms
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager)
 from generator.urls import join_url, relative_url
@@ -48,10 +47,7 @@ def _thing(ref: EntityRef, cfg: SiteConfig) -> dict[str, Any]:
 
 def _about(article: Article, found: list[EntityRef], local: Mapping[str, int]) -> list[EntityRef]:
     """What the article is about: entities named in the headline, else the three named most."""
-    def forms(e: Any) -> tuple[str, ...]:
-        surname = (e.name.split()[-1],) if e.kind == "person" and " " in e.name else ()
-        return (e.name, *e.aliases, *surname)
-    named = [r for r in found if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", article.title) for f in forms(r.entity))]
+    named = [r for r in found if any(names(article.title, f) for f in surface_forms(r.entity))]
     if named:
         return named
     return sorted(found, key=lambda r: -local.get(r.key, 0))[:3]

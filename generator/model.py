@@ -183,6 +183,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def surname(entity: Entity) -> str | None:
+    """A person's last name (how a story names them after the first mention); None for others."""
+    return entity.name.split()[-1] if entity.kind == "person" and " " in entity.name else None
+
+
+def surface_forms(entity: Entity) -> tuple[str, ...]:
+    """How a text may name an entity: its name, its aliases, and a person's surname."""
+    last = surname(entity)
+    return (entity.name, *entity.aliases, *((last,) if last is not None else ()))
+
+
+def names(text: str, form: str) -> bool:
+    r"""True when `form` occurs in `text` as whole words, as `(?<!\w)form(?!\w)` would find it
+    (without compiling a pattern per form: titles are checked against hundreds of them)."""
+    at = text.find(form) if form else -1
+    while at != -1:
+        end = at + len(form)
+        if (at == 0 or not _WORD.match(text, at - 1)) and not _WORD.match(text, end):
+            return True
+        at = text.find(form, at + 1)
+    return False
+
+
 def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
     """Surface form -> entity key for the entities of one article (surnames only when unique)."""
     forms: dict[str, str] = {}
@@ -193,13 +216,14 @@ def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
             continue
         for form in (entity.name, *entity.aliases):
             forms.setdefault(form, entity_key)
-        if entity.kind == "person" and " " in entity.name:
-            surnames[entity.name.split()[-1]].append(entity_key)
-    for surname, owners in surnames.items():
+        last = surname(entity)
+        if last is not None:  # only when no other person of the article has it (below)
+            surnames[last].append(entity_key)
+    for last, owners in surnames.items():
         if len(owners) == 1:
-            forms.setdefault(surname, owners[0])
+            forms.setdefault(last, owners[0])
             for title in sorted(HONORIFICS):
-                forms.setdefault(f"{title} {surname}", owners[0])
+                forms.setdefault(f"{title} {last}", owners[0])
     return forms
 
 

@@ -20,7 +20,7 @@ from generator.content import Entity
 from generator.contexts import contexts
 from generator.export import export_data, index_rows
 from generator.markdown import AnnotatedBody
-from generator.model import MentionIndex, Site
+from generator.model import MentionIndex, Site, surface_forms
 from generator.pages import ArticleContext, PlainContext, SiteView
 from generator.redirects import render_redirects
 from generator.theme import Theme, static_files
@@ -76,10 +76,7 @@ def _marker() -> Any:
     patterns: dict[tuple[str, ...], tuple[re.Pattern[str], bool]] = {}
 
     def mark(sentence: str, entity: Entity) -> Markup:
-        forms = {entity.name, *entity.aliases}
-        if entity.kind == "person" and " " in entity.name:
-            forms.add(entity.name.split()[-1])
-        key = tuple(sorted(forms, key=lambda f: (-len(f), f)))
+        key = tuple(sorted(set(surface_forms(entity)), key=lambda f: (-len(f), f)))
         if key not in patterns:
             escaped = [str(escape(f)) for f in key]
             # on escaped text, unless a form could match inside an escape such as `&amp;`: same matches

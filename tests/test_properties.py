@@ -303,3 +303,16 @@ def test_weighted_spans_cover_every_item_once_in_chunks_of_bounded_cost(weights:
     # a span closes as soon as it reaches the target: without its last item it is lighter than that
     assert all(sum(weights[a:b - 1]) < target + 1e-9 for a, b in spans)
     assert len(spans) <= chunks + 1 or not weights
+
+
+_TITLE_PIECES = st.sampled_from(["Ana", "Ana Smith", "Smith", "Smiths", "O'Neil", "São Paulo", "Paulo", " ", "-", ",",
+                                 "'", "é", "x", "1", "_", ".", "AT&T"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_TITLE_PIECES, max_size=12).map("".join), _TITLE_PIECES.filter(lambda f: f.strip() != ""))
+def test_names_finds_whole_word_forms_as_the_pattern_did(title: str, form: str) -> None:
+    """contexts._about asked `re.search` with a pattern per form; a form is now looked up without one."""
+    from generator.model import names
+
+    assert names(title, form) == bool(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", title))

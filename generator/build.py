@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from generator.cache import (UNSETTLED, BuildRecord, fingerprint, load_record, load_state, output_stamp, save_record,
-                             save_state, settled, unchanged)
+                             save_state, settled, site_lock, unchanged)
 from generator.checks import drift
 from generator.config import SiteConfig
 from generator.content import Article, Content, load_content
@@ -410,13 +410,15 @@ def _tracked(files: Iterable[RenderedFile], total: int, progress: Progress) -> I
     progress("rendering", total, total)
 
 
-def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _no_progress) -> BuildReport:
+def build(cfg: SiteConfig, *, log: Log = lambda _: None, progress: Progress = _no_progress,
+          waiting: Log | None = None) -> BuildReport:
     """Import, load, model, annotate, render and write; raise ContentError if anything is wrong.
 
     Nothing is done when no input changed since the last build; otherwise only what changed is
     read, annotated and rendered again (`.newsgloss/` holds what the last build learnt).
+    A build of the same site already running is waited for (`waiting` is told, else `log`).
     """
-    with paused_gc():
+    with site_lock(cfg.site_dir, waiting or log), paused_gc():
         return _build(cfg, log, progress)
 
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import errno
 import hashlib
 import os
 import pickle
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks
+    fcntl = None  # type: ignore[assignment]
 
 from generator import __version__
 from generator.config import SiteConfig
@@ -121,6 +128,47 @@ def output_stamp(output: Path) -> tuple[int, int, int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@contextmanager
+def site_lock(site_dir: Path, log: Callable[[str], None]) -> Iterator[None]:
+    """Hold a lock on the site folder while a build runs: two builds of one site (a `serve` and a
+    `build`) take turns, since each appends to `.newsgloss/`'s body pack, drops the packs its
+    state does not name, and truncates the pack it found when it fails.
+
+    The lock is on the folder itself, so nothing is written to take it; a file system without
+    locks builds as before.
+    """
+    fd = _locked(site_dir, log)
+    try:
+        yield
+    finally:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # now, whatever forked child still holds a copy of `fd`
+            os.close(fd)
+
+
+def _locked(site_dir: Path, log: Callable[[str], None]) -> int | None:
+    if fcntl is None:  # pragma: no cover - Windows
+        return None
+    try:
+        fd = os.open(site_dir, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            log(f"another build of {site_dir} is running: waiting for it to finish")
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                return fd
+            except BaseException:
+                os.close(fd)
+                raise
+        os.close(fd)
+        return None
 
 
 def _path(cfg: SiteConfig) -> Path:

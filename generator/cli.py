@@ -79,7 +79,7 @@ def build(output: Path | None, site: Path, quiet: bool, verbose: bool) -> None:
     cfg = _config(site, output)
     bar = ProgressBar(not quiet)
     try:
-        report = run_build(cfg, log=ui.detail, progress=bar)
+        report = run_build(cfg, log=ui.detail, progress=bar, waiting=ui.info)
     finally:
         bar.close()
     _show_warnings(list(report.problems), ui)

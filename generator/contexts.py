@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Protocol, runtime_checkable
 
 from markupsafe import Markup
 
@@ -18,6 +18,14 @@ from generator.urls import join_url, relative_url
 
 if TYPE_CHECKING:  # maps and transliteration are imported where a page needs them
     from generator.maps import World
+
+@runtime_checkable
+class KeptFeedHtml(Protocol):
+    """Bodies that keep each article's feed HTML for the next feed listing it (the build cache's
+    `incremental.LazyBodies`: a recent article is in the feeds of most of its entities)."""
+
+    def feed_html(self, slug: str) -> Markup: ...
+
 
 HOME_ENTITIES = 12
 RANKED_NAME = "by-mentions.html"
@@ -143,7 +151,7 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
 def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
           bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig) -> FeedContext:
     latest = articles[: cfg.feed_entries]
-    kept = getattr(bodies, "feed_html", None)  # the build cache's bodies keep what feeds share
+    kept = bodies.feed_html if isinstance(bodies, KeptFeedHtml) else None
     entries = tuple(FeedEntry(a, kept(a.slug) if kept is not None else bodies[a.slug].feed_html,
                               tuple(refs(site, index, index.entities_of.get(a.slug, ()))))
                     for a in latest)

@@ -65,6 +65,9 @@ def _json_script(value: Any) -> Markup:
 
 _ENTITY_TEXT = str(escape("&<>'\""))
 """What markupsafe's escaping writes for its five characters (`&amp;&lt;&gt;&#39;&#34;`)."""
+_ESCAPE_TAILS = tuple(sorted({escaped[i:] for escaped in (str(escape(c)) for c in "&<>'\"") for i in range(1, len(escaped))}))
+"""The ends of those escapes (`amp;`, `mp;` … `;`): an escaped form that starts with one could
+match from inside an escape of the sentence (`amp;D` in `R&amp;D`)."""
 
 
 def _wrap_in_mark(found: re.Match[str]) -> str:
@@ -80,7 +83,7 @@ def _marker() -> Any:
         if key not in patterns:
             escaped = [str(escape(f)) for f in key]
             # on escaped text, unless a form could match inside an escape such as `&amp;`: same matches
-            fast = all(f and f not in _ENTITY_TEXT for f in escaped)
+            fast = all(f and f not in _ENTITY_TEXT and not f.startswith(_ESCAPE_TAILS) for f in escaped)
             patterns[key] = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in (escaped if fast else key))
                                         + r")(?!\w)"), fast)
         pattern, fast = patterns[key]

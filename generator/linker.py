@@ -143,6 +143,15 @@ def _rewrite_inline(tokens: list[Token], ctx: LinkContext, block: Token | None,
     return notes
 
 
+def _entity_note(target: EntityTarget, notes: dict[int, dict[str, object]]) -> Token:
+    """A reference to a new note explaining `target`, numbered after those in `notes`."""
+    ref = Token("footnote_ref", "", 0)
+    new_id = len(notes)
+    ref.meta = {"id": new_id, "subId": 0, "entity": target.slug}
+    notes[new_id] = {"content": target.summary, "tokens": _footnote_tokens(target)}
+    return ref
+
+
 def _entity_links_rule(state: StateCore) -> None:
     ctx = state.env.get("links")
     if not isinstance(ctx, LinkContext):
@@ -159,17 +168,13 @@ def _entity_links_rule(state: StateCore) -> None:
             block = tok if tok.map else block
             continue
         notes = _rewrite_inline(tok.children, ctx, block if not tok.map else tok, seen)
+        if not notes and not any(child.type == "footnote_ref" for child in tok.children):
+            continue  # no note to add or renumber: the list stays as it is (most paragraphs)
         inserts = dict(notes)
         children: list[Token] = []
-        for i, child in enumerate(tok.children + [Token("text", "", 0)]):
+        for i, child in enumerate(tok.children):
             if i in inserts:
-                ref = Token("footnote_ref", "", 0)
-                new_id = len(new_list)
-                ref.meta = {"id": new_id, "subId": 0, "entity": inserts[i].slug}
-                new_list[new_id] = {"content": inserts[i].summary, "tokens": _footnote_tokens(inserts[i])}
-                children.append(ref)
-            if i == len(tok.children):
-                break
+                children.append(_entity_note(inserts[i], new_list))
             if child.type == "footnote_ref":
                 old = child.meta["id"]
                 if old not in renumber:
@@ -177,6 +182,8 @@ def _entity_links_rule(state: StateCore) -> None:
                     new_list[renumber[old]] = old_list[old]
                 child.meta = {**child.meta, "id": renumber[old]}
             children.append(child)
+        if len(tok.children) in inserts:  # a link that ends the paragraph: its note comes last
+            children.append(_entity_note(inserts[len(tok.children)], new_list))
         tok.children = children
     for old, entry in old_list.items():  # notes referenced only from inside other notes
         if old not in renumber:

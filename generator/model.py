@@ -183,6 +183,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_TITLES = tuple(sorted(HONORIFICS))
+
+
 def surname(entity: Entity) -> str | None:
     """A person's last name (how a story names them after the first mention); None for others."""
     return entity.name.split()[-1] if entity.kind == "person" and " " in entity.name else None
@@ -222,7 +225,7 @@ def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
     for last, owners in surnames.items():
         if len(owners) == 1:
             forms.setdefault(last, owners[0])
-            for title in sorted(HONORIFICS):
+            for title in _TITLES:
                 forms.setdefault(f"{title} {last}", owners[0])
     return forms
 

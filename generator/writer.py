@@ -373,6 +373,7 @@ class _Twin:
                 os.link(f"{staging}/{one}", f"{self.root}/{one}")
         except OSError:
             self.ok = False
+            self.discard()  # its folders take room (a full disk): the site itself comes first
 
     def finish(self, spare: Path, files: list[str]) -> bool:
         """Make it the spare, holding `files`; False when it cannot be (then nothing is left of it)."""
@@ -388,8 +389,13 @@ class _Twin:
         return False
 
     def discard(self) -> None:
+        """Remove it, its manifest last (a kill midway leaves a folder `recover` knows)."""
         if self._made:
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._made = False
+            try:
+                _remove(self.root)
+            except OSError:
+                pass  # the next build's recover() removes what is left
 
 
 def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None = None,
@@ -632,7 +638,10 @@ def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files:
     If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
     """
     old = _set_aside(output)
-    if output.exists():
+    if output.exists() or output.is_symlink():
+        if not _ours(output):  # someone put it there while this build ran (it was checked before)
+            raise OutputError(f"{output} was replaced while the site was built, by something newsgloss "
+                              f"did not make; it was left as it is (move it away and build again)")
         output.rename(old)
     try:
         staging.rename(output)

@@ -484,6 +484,37 @@ def test_a_first_large_build_makes_its_spare_while_writing_or_else_afterwards(
     assert (tree(new) == {"notes.txt": b"mine"}) if twin == "name-taken" else not new.exists()
 
 
+def test_a_full_disk_while_making_the_spare_gives_its_room_back_to_the_site_at_once(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "LARGE_OUTPUT", 3)
+    output, new = site / "output", site / ".output.spare-new"
+    real_link = os.link
+
+    def link(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if ".output.spare-new" in str(dst) and str(dst).endswith("a3/index.html"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_link(src, dst, *args, **kwargs)
+    monkeypatch.setattr(os, "link", link)
+    seen: list[bool] = []
+    write_site(site_files("one"), output, site, verify=lambda written: seen.append(new.exists()))
+    assert seen == [False]  # gone before the switch, not after it
+    assert tree(output) == tree_of_version("one", site.parent / "expected", site)
+    assert without_note(tree(site / ".output.spare")) == tree(output)  # made afterwards, as before
+
+
+def test_a_folder_someone_puts_at_output_while_the_site_is_built_is_left_alone(site: Path) -> None:
+    """The output is checked before the build; a folder that appears there by the switch is not
+    set aside, made a spare or deleted as if it were an old site."""
+    output = site / "output"
+
+    def meanwhile(written: list[str]) -> None:
+        output.mkdir()
+        (output / "mine.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="was replaced while the site was built"):
+        write_site(site_files("one"), output, site, verify=meanwhile)
+    assert tree(output) == {"mine.txt": b"mine"} and leftovers(output) == []
+
+
 def without_note(files: dict[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in files.items() if k != writer.SPARE_NOTE}
 

@@ -242,7 +242,7 @@ def build_once(site_dir: Path, output: Path | None, info: Callable[[str], None],
         cfg = load_config(site_dir)
         if output is not None:
             cfg = dataclasses.replace(cfg, output=str(output))
-        report = build(cfg)
+        report = build(cfg, waiting=info)
     except ContentError as exc:
         lines = tuple(str(p) for p in exc.problems)
         error(exc.format_message())

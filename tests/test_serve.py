@@ -316,3 +316,24 @@ def test_an_open_page_reloads_in_a_real_browser(served: Served, served_site: Pat
         assert "ships could dock at noon" in text, "the open page did not reload with the new text"
     finally:
         browser.close()
+
+
+def test_a_serve_rebuild_says_when_it_waits_for_another_build_of_the_site(site_dir: Path) -> None:
+    from generator.serve import build_once
+
+    said: list[str] = []
+    holder = os.open(site_dir, os.O_RDONLY)  # a `newsgloss build` of the same site is running
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    worker = threading.Thread(target=build_once, args=(site_dir, None, said.append, said.append))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not said and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert said == [f"another build of {site_dir} is running: waiting for it to finish"]
+        assert not (site_dir / "output").exists()
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+        worker.join(120)
+    assert (site_dir / "output" / "index.html").is_file() and len(said) == 2  # then it built, and said so

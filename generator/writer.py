@@ -235,8 +235,9 @@ def recover(output: Path) -> None:
     spare = _spare(output)
     if spare.is_dir() and not spare.is_symlink() and not any(spare.iterdir()):
         spare.rmdir()  # a spare a kill left before it had its manifest
-    for tmp in (*output.parent.glob(f"{spare.name}.manifest-*.tmp"), *output.parent.glob(f"{_twin(output).name}.manifest-*.tmp")):
-        tmp.unlink(missing_ok=True)
+    for folder in (spare, _twin(output)):
+        for tmp in output.parent.glob(f"{folder.name}.manifest-*.tmp"):
+            tmp.unlink(missing_ok=True)
     for trash in output.parent.glob(f".{output.name}.trash-*"):
         pid = trash.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not _alive(int(pid)) and _ours(trash):
@@ -297,12 +298,16 @@ def _remove_later(old: Path) -> bool:
     return True
 
 
+def _unsafe(rel: str) -> bool:
+    """Not a plain relative path of a file inside output/ (or the manifest's own name)."""
+    return (not rel or rel == MANIFEST or rel[0] == "/" or "\\" in rel or "\x00" in rel
+            or any(p in ("", ".", "..") for p in rel.split("/")))
+
+
 def _target(root: Path, rel: PurePosixPath) -> Path:
-    parts = rel.parts
-    if (rel.is_absolute() or not parts or str(rel) == MANIFEST
-            or any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts)):
+    if _unsafe(str(rel)):
         raise OutputError(f"unsafe output path {str(rel)!r}")
-    return root.joinpath(*parts)
+    return root.joinpath(*rel.parts)
 
 
 def _move(source: Path, path: Path) -> None:
@@ -382,6 +387,7 @@ class _Twin:
                 _write_manifest(self.root, files)
                 (self.root / SPARE_NOTE).write_text(json.dumps({"differs": []}), encoding="utf-8")
                 self.root.rename(spare)
+                self._made = False  # it is the spare now
                 return True
             except OSError:
                 pass
@@ -462,8 +468,7 @@ def _fill_unchanged(staging: str, live: str, unchanged: Iterable[str], present: 
     for rel in unchanged:
         if rel in seen:
             raise OutputError(f"two items would both be written to {rel}")
-        if not rel or rel == MANIFEST or rel[0] == "/" or "\\" in rel or "\x00" in rel \
-                or any(p in ("", ".", "..") for p in rel.split("/")):
+        if _unsafe(rel):
             raise OutputError(f"unsafe output path {rel!r}")
         done.written.append(rel)
         source, path = f"{live}/{rel}", f"{staging}/{rel}"
@@ -567,6 +572,7 @@ def _exclusive(output: Path) -> Iterator[None]:
 def _write_locked(files: Iterable[RenderedFile], output: Path,
                   verify: Callable[[list[str]], None] | None, unchanged: Iterable[str] = ()) -> WriteReport:
     recover(output)
+    before = _identity(output)
     staging, spare = _staging(output), _spare(output)
     present: set[str] | None = None
     differs: set[str] | None = None
@@ -598,7 +604,7 @@ def _write_locked(files: Iterable[RenderedFile], output: Path,
             raise _cannot_write(exc, output) from exc
         raise
     try:
-        swap(staging, output, filled.fresh, written, twin)
+        swap(staging, output, before, filled.fresh, written, twin)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if twin is not None:
@@ -626,10 +632,21 @@ def _read_note(staging: Path) -> set[str] | None:
     return {str(f) for f in data["differs"]}
 
 
-def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files: Iterable[str] | None = None,
-         twin: _Twin | None = None) -> None:
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def swap(staging: Path, output: Path, before: tuple[int, int] | None, fresh: Iterable[str] | None = None,
+         files: Iterable[str] | None = None, twin: _Twin | None = None) -> None:
     """Put `staging` in place of `output`: set the old one aside, rename, then delete the old one
     (a large one is kept as the next build's spare, see LARGE_OUTPUT).
+
+    `before` is `output`'s identity (`_identity`) when the build took it over: anything else there
+    now was put there meanwhile by someone else, and is left alone.
 
     `fresh` names the files of `staging` that are not hard links to the old output's: the spare's
     note, so that the next build need not compare ten thousand files to find them. `files` lists
@@ -638,10 +655,10 @@ def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files:
     If anything (an error, Ctrl-C) stops it between the two renames, the old output is put back.
     """
     old = _set_aside(output)
-    if output.exists() or output.is_symlink():
-        if not _ours(output):  # someone put it there while this build ran (it was checked before)
-            raise OutputError(f"{output} was replaced while the site was built, by something newsgloss "
-                              f"did not make; it was left as it is (move it away and build again)")
+    if _identity(output) != before:
+        raise OutputError(f"{output} was created or replaced by something else while the site was built; "
+                          f"it was left as it is (move it away and build again)")
+    if before is not None:
         output.rename(old)
     try:
         staging.rename(output)
@@ -653,10 +670,6 @@ def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files:
     files = list(files) if files is not None else None
     fresh = list(fresh) if fresh is not None else None
     large = len(files if files is not None else _listed(output)) > LARGE_OUTPUT
-    if twin is not None:  # a first build's spare, made as it was written (else made below, or not wanted)
-        if not (large and files is not None and not old.exists() and not spare.exists() and not spare.is_symlink()
-                and twin.finish(spare, files)):
-            twin.discard()
     if old.exists():
         if large and not spare.exists() and not spare.is_symlink():
             if fresh is not None:
@@ -675,7 +688,11 @@ def swap(staging: Path, output: Path, fresh: Iterable[str] | None = None, files:
         except OSError:
             pass  # the site is in place; the next build's recover() removes what is left
     elif large and files is not None and not spare.exists() and not spare.is_symlink():
-        refresh_spare(spare, output, files)  # a first build: the next one starts from a spare too
+        # a first build: the next one starts from a spare too (made as the files went in, or now)
+        if twin is None or not twin.finish(spare, files):
+            refresh_spare(spare, output, files)
+    elif twin is not None:
+        twin.discard()  # no spare wanted after all
 
 
 def refresh_spare(spare: Path, live: Path, files: list[str]) -> None:

@@ -502,17 +502,24 @@ def test_a_full_disk_while_making_the_spare_gives_its_room_back_to_the_site_at_o
     assert without_note(tree(site / ".output.spare")) == tree(output)  # made afterwards, as before
 
 
-def test_a_folder_someone_puts_at_output_while_the_site_is_built_is_left_alone(site: Path) -> None:
+@pytest.mark.parametrize("first_build", [True, False])
+def test_a_folder_someone_puts_at_output_while_the_site_is_built_is_left_alone(site: Path, first_build: bool) -> None:
     """The output is checked before the build; a folder that appears there by the switch is not
     set aside, made a spare or deleted as if it were an old site."""
     output = site / "output"
+    if not first_build:
+        write_site(site_files("old"), output, site)
+    before = tree(output) if output.exists() else None
 
     def meanwhile(written: list[str]) -> None:
+        if output.exists():
+            output.rename(site / "moved-away")
         output.mkdir()
         (output / "mine.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(OutputError, match="was replaced while the site was built"):
+    with pytest.raises(OutputError, match="was created or replaced by something else while the site was built"):
         write_site(site_files("one"), output, site, verify=meanwhile)
     assert tree(output) == {"mine.txt": b"mine"} and leftovers(output) == []
+    assert (tree(site / "moved-away") if before is not None else None) == before
 
 
 def without_note(files: dict[str, bytes]) -> dict[str, bytes]:

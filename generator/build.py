@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -287,9 +287,8 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
     export = str(EXPORTS[0])
     if plan.export:  # whole-site, but joined from cached rows, and only when one of them changed
         units.append(export)  # rendered like a page, by whichever process takes it
-    world: Any = load_world  # loaded when a map is drawn, once: a small build draws none
     if len(units) >= MIN_PARALLEL:
-        world = load_world()  # before the workers fork: they share it
+        load_world()  # before the workers fork, so that they share it (loaded once per process)
         trim_memory()  # before the render workers fork: they count what they inherit
 
     def task(share: Sequence[str]) -> list[RenderedFile]:
@@ -298,7 +297,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         if export in wanted:
             out += [RenderedFile(path, source=saved, move=True) for path, saved in write_exports(cfg, rows(), scratch)]
         try:
-            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, world,
+            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, load_world,
                                              wanted.__contains__)):
                 file = render_page(env, ctx)
                 # saved as a file, not handed through a pipe or held in memory until its turn

@@ -19,6 +19,7 @@ from generator.urls import join_url, relative_url
 if TYPE_CHECKING:  # maps and transliteration are imported where a page needs them
     from generator.maps import World
 
+
 @runtime_checkable
 class KeptFeedHtml(Protocol):
     """Bodies that keep each article's feed HTML for the next feed listing it (the build cache's

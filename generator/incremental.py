@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
-from sys import intern
 from dataclasses import dataclass, replace
 from pathlib import Path
+from sys import intern
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from markupsafe import Markup
@@ -264,18 +264,17 @@ def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Pro
     counts: dict[str, int] = {}
     for mention in mentions.mentions:
         counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
-    quoted = tuple(dict.fromkeys(q.entity for q in mentions.quotes))
+    named, quoted = tuple(counts.items()), tuple(dict.fromkeys(q.entity for q in mentions.quotes))
     # one pickle per entity: its page reads its own sentences only (each article names ~8 entities);
     # plain tuples: ~8x faster to unpickle
     parts = [pickle.dumps((tuple((m.entity, m.sentence, m.anchor, m.count) for m in mentions.mentions if m.entity == key),
                            tuple((q.entity, q.text, q.anchor) for q in mentions.quotes if q.entity == key)),
-                          protocol=pickle.HIGHEST_PROTOCOL) for key in part_keys(tuple(counts.items()), quoted)]
+                          protocol=pickle.HIGHEST_PROTOCOL) for key in part_keys(named, quoted)]
     sentences = b"".join(parts)
     blobs = (pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), sentences,
              pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
-    return PackedArticle(blobs, mentions.keys, tuple(counts.items()), body.linked, body.problems, tuple(drift),
-                         quoted, links, sha_of(rows[0] + b"\0" + rows[1]), sha_of(sentences),
-                         tuple(len(part) for part in parts))
+    return PackedArticle(blobs, mentions.keys, named, body.linked, body.problems, tuple(drift), quoted, links,
+                         sha_of(rows[0] + b"\0" + rows[1]), sha_of(sentences), tuple(len(part) for part in parts))
 
 
 def _unless_racy(stat: tuple[int, int, int]) -> tuple[int, int, int]:

@@ -202,11 +202,15 @@ def names(text: str, form: str) -> bool:
     (without compiling a pattern per form: titles are checked against hundreds of them)."""
     at = text.find(form) if form else -1
     while at != -1:
-        end = at + len(form)
-        if (at == 0 or not _WORD.match(text, at - 1)) and not _WORD.match(text, end):
+        if _whole(text, at, at + len(form)):
             return True
         at = text.find(form, at + 1)
     return False
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """No word character just before `start` nor at `end`: text[start:end] is whole words."""
+    return (start == 0 or not _WORD.match(text, start - 1)) and not _WORD.match(text, end)
 
 
 def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
@@ -283,8 +287,7 @@ def _scan(text: str, forms: Forms) -> Iterator[tuple[int, int, str]]:
         form = ranked[rank]
         at = text.find(form)
         while at != -1:
-            end = at + len(form)
-            if (at == 0 or not _WORD.match(text, at - 1)) and not _WORD.match(text, end):
+            if _whole(text, at, at + len(form)):
                 starts.append((at, rank))
             at = text.find(form, at + 1)
     pos = -1

@@ -60,7 +60,8 @@ def trim_memory() -> None:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused in this process (forked workers run it as usual).
+    """The cyclic garbage collector paused in this process (forked workers run it, over what
+    they make: `_start_worker`).
 
     A build keeps nearly every object it makes (the state, the site model, the index), so the
     collector only walked them again and again: a fifth of an edit's time at 10,000 articles.

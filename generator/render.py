@@ -65,13 +65,15 @@ def _json_script(value: Any) -> Markup:
 
 _ENTITY_TEXT = str(escape("&<>'\""))
 """What markupsafe's escaping writes for its five characters (`&amp;&lt;&gt;&#39;&#34;`)."""
-_ESCAPE_TAILS = tuple(sorted({escaped[i:] for escaped in (str(escape(c)) for c in "&<>'\"") for i in range(1, len(escaped))}))
+_ESCAPE_TAILS = tuple(sorted({escaped[i:] for escaped in (str(escape(c)) for c in "&<>'\"")
+                             for i in range(1, len(escaped))}))
 """The ends of those escapes (`amp;`, `mp;` … `;`): an escaped form that starts with one could
 match from inside an escape of the sentence (`amp;D` in `R&amp;D`)."""
 
 
 def _wrap_in_mark(found: re.Match[str]) -> str:
-    return f"<mark>{found.group()}</mark>"  # a function: a template string (`\g<0>`) is expanded in Python per match
+    # a function: `re` expands a template string (`\g<0>`) in Python, per match
+    return f"<mark>{found.group()}</mark>"
 
 
 def _marker() -> Any:

@@ -6,6 +6,7 @@ unless NEWSGLOSS_REQUIRE_ALL=1 (set by .ci/run), which turns every such skip int
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -13,6 +14,7 @@ import secrets
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -88,6 +90,18 @@ def copy_site(source: Path, dest: Path) -> Path:
         elif src.is_file():
             shutil.copy2(src, dest / part)
     return dest
+
+
+@contextmanager
+def running_build(site: Path) -> Iterator[None]:
+    """Hold the lock a build of `site` holds while it runs (cache.site_lock), as another one would."""
+    holder = os.open(site, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
 
 
 @pytest.fixture

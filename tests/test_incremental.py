@@ -284,23 +284,17 @@ def test_a_racy_start_is_checked_again_only_once_it_can_have_settled(archive: Pa
 def test_a_second_build_of_the_same_site_waits_for_the_first_instead_of_sharing_its_cache(site_dir: Path) -> None:
     """Two builds of one site at once (a `serve` rebuilding while `build` runs) both appended to the
     body pack, and each dropped the packs the other's state named: the second now waits its turn."""
-    import fcntl
     import subprocess
     import sys
 
-    from conftest import REPO
+    from conftest import REPO, running_build
 
-    holder = os.open(site_dir, os.O_RDONLY)  # as a running build holds it
-    fcntl.flock(holder, fcntl.LOCK_EX)
-    try:
+    with running_build(site_dir):
         second = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site_dir)], cwd=REPO,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(3)
         assert second.poll() is None  # still waiting
         assert not (site_dir / "output").exists() and not (site_dir / ".newsgloss").exists()
-    finally:
-        fcntl.flock(holder, fcntl.LOCK_UN)
-        os.close(holder)
     out, _ = second.communicate(timeout=120)
     assert second.returncode == 0, out
     assert out.startswith(f"another build of {site_dir} is running: waiting for it to finish\n"), out

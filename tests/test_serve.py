@@ -319,21 +319,17 @@ def test_an_open_page_reloads_in_a_real_browser(served: Served, served_site: Pat
 
 
 def test_a_serve_rebuild_says_when_it_waits_for_another_build_of_the_site(site_dir: Path) -> None:
+    from conftest import running_build
     from generator.serve import build_once
 
     said: list[str] = []
-    holder = os.open(site_dir, os.O_RDONLY)  # a `newsgloss build` of the same site is running
-    fcntl.flock(holder, fcntl.LOCK_EX)
     worker = threading.Thread(target=build_once, args=(site_dir, None, said.append, said.append))
-    worker.start()
-    try:
+    with running_build(site_dir):  # a `newsgloss build` of the same site
+        worker.start()
         deadline = time.monotonic() + 30
         while not said and time.monotonic() < deadline:
             time.sleep(0.05)
         assert said == [f"another build of {site_dir} is running: waiting for it to finish"]
         assert not (site_dir / "output").exists()
-    finally:
-        fcntl.flock(holder, fcntl.LOCK_UN)
-        os.close(holder)
-        worker.join(120)
+    worker.join(120)
     assert (site_dir / "output" / "index.html").is_file() and len(said) == 2  # then it built, and said so

@@ -12,6 +12,7 @@ from typing import Any, Iterator, Mapping
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
                     TemplateError, pass_context, select_autoescape)
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup, escape
 
 from generator import __version__
@@ -76,19 +77,24 @@ def _wrap_in_mark(found: re.Match[str]) -> str:
     return f"<mark>{found.group()}</mark>"
 
 
+def _mark_pattern(entity: Entity) -> tuple[re.Pattern[str], bool]:
+    """The entity's surface forms as one whole-word pattern, longest first; True when it is meant
+    for the escaped sentence (no form could match inside an escape such as `&amp;`: same matches)."""
+    forms = sorted(set(surface_forms(entity)), key=lambda f: (-len(f), f))
+    escaped = [str(escape(f)) for f in forms]
+    fast = all(f and f not in _ENTITY_TEXT and not f.startswith(_ESCAPE_TAILS) for f in escaped)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in (escaped if fast else forms)) + r")(?!\w)"), fast
+
+
 def _marker() -> Any:
     """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
-    patterns: dict[tuple[str, ...], tuple[re.Pattern[str], bool]] = {}
+    patterns: dict[tuple[str, str, tuple[str, ...]], tuple[re.Pattern[str], bool]] = {}
 
     def mark(sentence: str, entity: Entity) -> Markup:
-        key = tuple(sorted(set(surface_forms(entity)), key=lambda f: (-len(f), f)))
-        if key not in patterns:
-            escaped = [str(escape(f)) for f in key]
-            # on escaped text, unless a form could match inside an escape such as `&amp;`: same matches
-            fast = all(f and f not in _ENTITY_TEXT and not f.startswith(_ESCAPE_TAILS) for f in escaped)
-            patterns[key] = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in (escaped if fast else key))
-                                        + r")(?!\w)"), fast)
-        pattern, fast = patterns[key]
+        names = (entity.kind, entity.name, entity.aliases)  # what its surface forms are made of
+        if names not in patterns:  # an entity page marks a few hundred sentences with one
+            patterns[names] = _mark_pattern(entity)
+        pattern, fast = patterns[names]
         if fast:  # one substitution in C instead of a Markup per piece (entity pages quote 100,000s of sentences)
             return Markup(pattern.sub(_wrap_in_mark, str(escape(sentence))))
         out, last = [], 0
@@ -100,9 +106,38 @@ def _marker() -> Any:
     return mark
 
 
+try:  # markupsafe's escaper in C; it returns a str (`escape` makes a Markup of it, in Python)
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - markupsafe without its C extension
+    def _escape_inner(text: str, /) -> str:
+        return str(escape(text))
+
+
+def escape_output(value: Any) -> str:
+    """What `{{ value }}` writes when autoescaping: `str(escape(value))`, with no Markup made of
+    each string on the way (a page prints ~250 values, and `Markup.__new__` is Python)."""
+    return _escape_inner(value) if type(value) is str else escape(value)
+
+
+class _Generator(CodeGenerator):
+    """Jinja's code generator, with `{{ … }}` escaped by `escape_output`: its output is only ever
+    joined into the page (or a block, macro or filter body, which Jinja marks safe as a whole)."""
+
+    def _output_child_pre(self, node: Any, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            self.write("environment.escape_output(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class _Environment(Environment):
+    code_generator_class = _Generator
+    escape_output = staticmethod(escape_output)
+
+
 def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
     """Jinja2 environment: theme lookup order, autoescape for HTML and XML, strict undefined."""
-    env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
+    env = _Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
                       autoescape=select_autoescape(["html", "xml"]), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # one environment per build: no file time checked per page

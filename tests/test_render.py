@@ -54,3 +54,25 @@ def test_every_page_type_has_opengraph_title_and_url(built: Path) -> None:
         html = (built / rel).read_text(encoding="utf-8")
         assert re.search(r'property="og:title" content="[^"]+"', html), rel
         assert re.search(r'property="og:url" content="https?://[^"]+' + re.escape(rel) + '"', html), rel
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+def test_printed_values_are_escaped_as_jinja_escapes_them(tmp_path: Path) -> None:
+    """`{{ … }}` goes through `render.escape_output`, not markupsafe's `escape`: the same page."""
+    from jinja2 import DictLoader, Environment
+    from markupsafe import Markup
+
+    from generator.render import _Environment
+
+    source = ("{{ a }}|{{ b }}|{{ c }}|{{ d }}|{{ e }}|{{ f }}|{% set s %}<i>{{ a }}</i>{% endset %}{{ s }}|"
+              "{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(a) }}|{{ a ~ b }}|{% filter upper %}{{ a }}{% endfilter %}|"
+              "{% autoescape false %}{{ a }}{% endautoescape %}")
+    values = {"a": "<'\"&>", "b": Markup("<em>ok</em>"), "c": 3, "d": None, "e": _Html(), "f": ["<x>"]}
+    made = [cls(loader=DictLoader({"t.html": source}), autoescape=True).get_template("t.html").render(**values)
+            for cls in (Environment, _Environment)]
+    assert made[0] == made[1]
+    assert "&lt;&#39;&#34;&amp;&gt;|<em>ok</em>|3|None|<b>safe</b>|[&#39;&lt;x&gt;&#39;]|<i>&lt;" in made[1]

@@ -159,8 +159,19 @@ class MentionIndex:
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+_FIVE_WORD_CHARS = re.compile(r"\w{5}")
+
+
 def _ends_with_abbreviation(before: str) -> bool:
-    """`_ABBREV.search(before)`, looking only at the tail (the search from the start was quadratic)."""
+    """`_ABBREV.search(before)`, looking only at the tail (the search from the start was quadratic).
+
+    Every abbreviation ends in an ASCII letter, in a run of at most four word characters (its own,
+    after a boundary or a dot): most sentence ends are ruled out by their last characters alone.
+    """
+    last = before[-1:]
+    if last != "\n" and (not (last.isascii() and last.isalpha())  # (`$` also matches before a final newline)
+                         or _FIVE_WORD_CHARS.fullmatch(before, len(before) - 5)):
+        return False
     tail = before[-40:]
     match = _ABBREV.search(tail)
     if match is not None and match.start() == 0 and len(tail) < len(before):

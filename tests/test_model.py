@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from generator.build import prepare
 from generator.config import load_config
-from generator.model import split_sentences
+from generator.model import _ABBREV, _ends_with_abbreviation, split_sentences
 
 
 def test_mentions_found_by_link_name_and_surname(site_dir: Path) -> None:
@@ -47,3 +50,14 @@ def test_sentence_split_respects_abbreviations() -> None:
     text = "Mr. Blinken met U.S. officials. He left. “We go,” Mr. Gantz said. William J. Burns flew."
     assert [text[s:e].strip() for s, e in split_sentences(text)] == [
         "Mr. Blinken met U.S. officials.", "He left.", "“We go,” Mr. Gantz said.", "William J. Burns flew."]
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(list("MrsDtUSJab.é_1 \n")), max_size=50))
+@example("Mr")
+@example("said Dr\n")  # `$` matches before a final newline too
+@example("U.S")
+@example("record")
+def test_abbreviation_check_agrees_with_the_pattern_it_shortcuts(before: str) -> None:
+    """The quick look at a sentence's last characters decides as the abbreviation pattern does."""
+    assert _ends_with_abbreviation(before) == (_ABBREV.search(before) is not None)

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.errors import Problem, problem
@@ -195,6 +196,28 @@ def _entity_links_rule(state: StateCore) -> None:
             data["refs"][label] = renumber.get(old, old)
 
 
+_PLAIN_ENTITY_LINK = re.compile(r"\[([^\[\]\\`~*_!^<&\n]+)\]\((" + ENTITY_URL.pattern + r")\)")
+"""`[label](actor:slug)` whose label holds no character that starts inline markup (nor a newline)."""
+
+
+def _plain_entity_link(state: StateInline, silent: bool) -> bool:
+    """Inline rule, tried just before markdown-it's `link`: the same tokens as `link` makes for a
+    plain entity link (most links), without its character-by-character scan of the label."""
+    found = _PLAIN_ENTITY_LINK.match(state.src, state.pos, state.posMax)
+    if found is None:
+        return False
+    href = state.md.normalizeLink(found.group(2))
+    if not state.md.validateLink(href):
+        return False
+    if not silent:
+        state.push("link_open", "a", 1).attrs = {"href": href}
+        state.append_pending(found.group(1))  # what the label's own tokenizing would leave: all text
+        state.push("link_close", "a", -1)
+    state.pos = found.end()
+    return True
+
+
 def entity_links_plugin(md: MarkdownIt) -> None:
     """Register the entity link rule after inline parsing, before the footnote tail is built."""
+    md.inline.ruler.before("link", "plain_entity_link", _plain_entity_link)
     md.core.ruler.after("inline", "entity_links", _entity_links_rule)

@@ -55,6 +55,10 @@ def relative_url(target: PurePosixPath | str, page: PurePosixPath | str) -> str:
         start = posixpath.dirname(page) or "."
         return relpath(target, start)
     # the common case, called for every link of every page: plain string work, same result as relpath
+    first, slash, _ = page.partition("/")
+    if target and target != "." and target[0] != "/" and target[-1] != "/" and (
+            not slash or target.partition("/")[0] != first):
+        return "../" * page.count("/") + target  # no folder in common (a link to another section)
     up = page.split("/")[:-1]
     down = target.strip("/").split("/") if target not in ("", ".") else []
     common = 0

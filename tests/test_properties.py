@@ -10,6 +10,7 @@ import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -88,6 +89,19 @@ def test_relative_url_round_trips(target: PurePosixPath, page: PurePosixPath) ->
     assert joined == str(target)
 
 
+_SEGMENTS = st.sampled_from(["a", "b", "ab", "articles", "actors", "index.html", "feed.xml", "page", "2"])
+
+
+@given(st.lists(_SEGMENTS, min_size=1, max_size=4), st.lists(_SEGMENTS, min_size=1, max_size=4))
+@example(["a"], ["a", "a"])  # a file named like the page's folder: not in that folder
+@example(["articles", "x", "index.html"], ["actors", "y", "index.html"])
+def test_relative_url_is_the_path_from_the_page_folder(target: list[str], page: list[str]) -> None:
+    """Same answer as `posixpath.relpath`, on folders in common (a few segments, so they often
+    are) as on links to another section (its fast path)."""
+    assert relative_url("/".join(target), "/".join(page)) == posixpath.relpath(
+        "/".join(target), posixpath.dirname("/".join(page)) or ".")
+
+
 # --- the linker and the Markdown renderer -----------------------------------------------------------
 
 def _resolve(page: PurePosixPath):  # type: ignore[no-untyped-def]
@@ -154,6 +168,39 @@ def markdown_doc(draw: st.DrawFn) -> str:
             4: f"<a href=\"{href}\">{text}</a>", 5: f"[{text}](<{href}> \"t\")", 6: f"{text}[^n]\n\n[^n]: [{text}]({href})\n",
         }[form])
     return draw(st.sampled_from(["", "Para ", "# H\n\n", "> "])) + " ".join(pieces)
+
+
+@st.composite
+def entity_link_doc(draw: st.DrawFn) -> str:
+    """Text around links that look like entity links: labels with markup, brackets, escapes."""
+    label = st.text(alphabet=st.sampled_from(list("ab \\[]*_`~!^<>&()\n#:-é")), max_size=10)
+    href = st.sampled_from(["actor:maria-lopez", "location:valparaiso", "actor:ghost", "actor:Maria", "actor:a-",
+                            "actor:a--b", "location:x y", " actor:maria-lopez", "actor:maria-lopez \"t\"", ""])
+    pieces = [draw(st.sampled_from(["[{}]({})", "[[{}]({})](https://e.org)", "*[{}]({})*", "[{}]({})[^1]",
+                                    "![{}]({})", "\\[{}]({})", "`[{}]({})`", "[{}]({}))"])).format(draw(label), draw(href))
+              for _ in range(draw(st.integers(1, 4)))]
+    return draw(st.sampled_from(["", "# ", "> ", "- "])) + draw(st.sampled_from([" ", "\n", ""])).join(pieces) + \
+        "\n\n[^1]: Note."
+
+
+@settings(max_examples=300)
+@given(st.one_of(entity_link_doc(), markdown_doc()), st.sampled_from(["first", "all", "none"]))
+@example("[María López](actor:maria-lopez) met [[x](actor:ghost)](https://e.org)", "first")
+@example("[*María* López](actor:maria-lopez) [_a_](actor:ghost) [~~a~~](actor:ghost)", "first")
+@example("[`a`](actor:ghost) [a\\#b](actor:maria-lopez) [a&amp;b](actor:ghost) [<b@e.org>](actor:ghost)", "first")
+@example("[a\nb](actor:ghost) [![i](x.png)](actor:ghost) [a^[n]](actor:ghost)", "all")
+def test_the_quick_rule_for_plain_entity_links_changes_no_token(text: str, mode: str) -> None:
+    """`linker._plain_entity_link` makes what markdown-it's own `link` rule makes, or leaves it to it."""
+    page = PurePosixPath("articles/some-story/index.html")
+    quick, slow = make_parser(), make_parser()
+    slow.inline.ruler.disable("plain_entity_link")
+
+    def tokens(md: Any) -> tuple[list[dict[str, Any]], str]:
+        env = {"links": LinkContext(_resolve(page), "x.md", 1, mode), "docId": "x"}  # type: ignore[arg-type]
+        found = md.parse(text, env)
+        return [t.as_dict() for t in found], md.renderer.render(found, md.options, env)
+
+    assert tokens(quick) == tokens(slow)
 
 
 @given(markdown_doc(), st.sampled_from(["first", "all", "none"]))

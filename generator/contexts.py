@@ -33,14 +33,22 @@ RANKED_NAME = "by-mentions.html"
 _SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "location": "Place"}
 
 
-def refs(site: Site, index: MentionIndex, keys: tuple[str, ...] | list[str]) -> list[EntityRef]:
-    """EntityRefs (site-wide counts) for the keys that name a registry entry."""
+def refs(site: Site, index: MentionIndex, keys: tuple[str, ...] | list[str],
+         made: dict[str, EntityRef | None] | None = None) -> list[EntityRef]:
+    """EntityRefs (site-wide counts) for the keys that name a registry entry; `made` keeps them
+    (for one site and index) for the next call (every article page and feed entry asks)."""
     out = []
     for entity_key in keys:
-        entity = site.entity(entity_key)
-        if entity is not None:
-            out.append(EntityRef(entity_key, entity, index.counts.get(entity_key, 0),
-                                 len(index.articles_of.get(entity_key, ()))))
+        if made is not None and entity_key in made:
+            ref = made[entity_key]
+        else:
+            entity = site.entity(entity_key)
+            ref = None if entity is None else EntityRef(entity_key, entity, index.counts.get(entity_key, 0),
+                                                        len(index.articles_of.get(entity_key, ())))
+            if made is not None:
+                made[entity_key] = ref
+        if ref is not None:
+            out.append(ref)
     return out
 
 
@@ -71,9 +79,10 @@ def _card(ref: EntityRef, page: PurePosixPath) -> dict[str, Any]:
 
 
 def _article_context(site: Site, index: MentionIndex, article: Article, body: AnnotatedBody, cfg: SiteConfig,
-                     local: Mapping[str, int], newer: Article | None, older: Article | None) -> ArticleContext:
+                     local: Mapping[str, int], newer: Article | None, older: Article | None,
+                     made: dict[str, EntityRef | None] | None = None) -> ArticleContext:
     path = PurePosixPath("articles", article.slug, "index.html")
-    found = refs(site, index, index.entities_of.get(article.slug, ()))
+    found = refs(site, index, index.entities_of.get(article.slug, ()), made)
     here = [EntityRef(r.key, r.entity, local.get(r.key, 0), r.articles) for r in found]
     by_kind = {kind: tuple(r for r in here if r.entity.kind == kind) for kind in ("person", "organisation", "location")}
     url = join_url(cfg.base_url, path)
@@ -150,11 +159,12 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
 
 
 def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
-          bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig) -> FeedContext:
+          bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig,
+          made: dict[str, EntityRef | None] | None = None) -> FeedContext:
     latest = articles[: cfg.feed_entries]
     kept = bodies.feed_html if isinstance(bodies, KeptFeedHtml) else None
     entries = tuple(FeedEntry(a, kept(a.slug) if kept is not None else bodies[a.slug].feed_html,
-                              tuple(refs(site, index, index.entities_of.get(a.slug, ()))))
+                              tuple(refs(site, index, index.entities_of.get(a.slug, ()), made)))
                     for a in latest)
     return FeedContext(path, title, page, entries, max((a.date for a in latest), default=None))
 
@@ -207,6 +217,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
     get_world = world if callable(world) else lambda: world  # a loader: called only when a map is drawn
     articles = list(site.articles)
     by_slug = {a.slug: a for a in articles}
+    made: dict[str, EntityRef | None] = {}  # refs() of this site and index, each made once
     ranked = sorted(refs(site, index, list(index.articles_of)), key=lambda r: (-r.count, r.entity.name))
     total = max(1, math.ceil(len(articles) / cfg.per_page))
     for number in range(1, total + 1):
@@ -222,7 +233,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
             continue
         yield _article_context(site, index, article, bodies[article.slug], cfg, index.local.get(article.slug, {}),
                                articles[i - 1] if i > 0 else None,
-                               articles[i + 1] if i + 1 < len(articles) else None)
+                               articles[i + 1] if i + 1 < len(articles) else None, made)
     for group in GROUPS:
         if wanted(f"{group}/index.html") or wanted(f"{group}/{RANKED_NAME}"):
             yield from (c for c in _lists(site, index, group, get_world) if wanted(str(c.path)))
@@ -233,7 +244,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
             if not wanted(f"{ref.key}/feed.xml"):
                 continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
-                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg)
+                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg, made)
     if wanted("feed.xml"):
         yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), articles, bodies,
-                    site, index, cfg)
+                    site, index, cfg, made)

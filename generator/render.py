@@ -51,11 +51,15 @@ def _date_long(value: dt.date) -> str:
 
 def _drop_none(value: Any) -> Any:
     """JSON without null members (absent facts are left out, not written as null)."""
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, dict):  # (leaves are kept as they are without a call each: pages hold ~100)
+        return {k: _drop_none(v) if isinstance(v, _NESTED) else v
+                for k, v in value.items() if v is not None and v != []}
     if isinstance(value, (list, tuple)):
-        return [_drop_none(v) for v in value]
+        return [_drop_none(v) if isinstance(v, _NESTED) else v for v in value]
     return value
+
+
+_NESTED = (dict, list, tuple)
 
 
 def _json_script(value: Any) -> Markup:

@@ -25,7 +25,7 @@ from generator.incremental import ArticleCache, LazyBodies, PackedArticle, cache
 from generator.linkcheck import check_link_targets, link_targets
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
-                             mentions_in, page_path)
+                             mentions_in, page_file, page_path)
 from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, paused_gc, trim_memory, weighted_spans
 from generator.redirects import redirect_problems
 from generator.contexts import contexts
@@ -43,6 +43,9 @@ if TYPE_CHECKING:  # imported where used: a build with nothing to annotate or im
 Log = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) while a long stage runs (the CLI draws a bar)."""
+
+EXPORT_UNIT = str(EXPORTS[0])
+"""The mentions export as one unit of the page plan (rendered by whichever process takes it)."""
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -92,7 +95,7 @@ def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTar
         entity = (site.actors if group == "actors" else site.locations).get(slug)
         if entity is None:
             return None
-        href = relative_url(f"{group}/{slug}/index.html", here)  # page_path as a string: ten links an article
+        href = relative_url(page_file(group, slug), here)  # a string: ten links an article
         return EntityTarget(slug, group, entity.kind, entity.name, entity.summary, href)
     return resolve
 
@@ -284,7 +287,7 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
 
     env = make_env(theme, cfg)
     units = [p for p in plan.order if p in plan.dirty and not _continued(p)]
-    export = str(EXPORTS[0])
+    export = EXPORT_UNIT
     if plan.export:  # whole-site, but joined from cached rows, and only when one of them changed
         units.append(export)  # rendered like a page, by whichever process takes it
     if len(units) >= MIN_PARALLEL:
@@ -337,7 +340,7 @@ def _cost(unit: str, site: Site, index: MentionIndex, cfg: SiteConfig) -> float:
         return 2.0 if name == "feed.xml" else 1.0 + len(index.articles_of.get(f"{group}/{slug}", ())) / 30
     if unit == "index.html" or group == "page":
         return 1.0 + min(cfg.per_page, len(site.articles)) / 30
-    if unit == str(EXPORTS[0]):  # the mentions export: ~0.3 s at 10,000 articles
+    if unit == EXPORT_UNIT:  # the mentions export: ~0.3 s at 10,000 articles
         return 1.0 + len(site.articles) / 20
     return 20.0  # the lists of entities, the site's feed
 
@@ -374,7 +377,7 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
     order = tuple(digests)
     sitemap = sitemap_pages(site, digests)
     digests["sitemap.xml"] = sitemap_digest(sitemap)
-    digests[str(EXPORTS[0])] = cache.export_digest(site.articles)
+    digests[EXPORT_UNIT] = cache.export_digest(site.articles)
     old = cache.state
     if cfg.search or old is None or old.key != cache.key or not old.pages:
         return digests, Plan(True, order, frozenset(digests), (), (), sitemap)
@@ -387,7 +390,7 @@ def plan_pages(site: Site, index: MentionIndex, cfg: SiteConfig, cache: ArticleC
         extras = [f for f in old.listing if f not in old.pages]
         listing = tuple(sorted({*digests, *extras}))
         removed = tuple(sorted(set(old.listing) - set(listing)))
-    return digests, Plan(False, order, dirty, removed, listing, sitemap, str(EXPORTS[0]) in dirty)
+    return digests, Plan(False, order, dirty, removed, listing, sitemap, EXPORT_UNIT in dirty)
 
 
 def _listed(files: Iterable[RenderedFile], into: list[str]) -> Iterator[RenderedFile]:

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import Iterable, Mapping
 
 from generator.config import SiteConfig
-from generator.model import GROUPS, MentionIndex, Site
+from generator.model import GROUPS, MentionIndex, Site, page_file
 from generator.contexts import HOME_ENTITIES, RANKED_NAME
 
 
@@ -59,7 +59,7 @@ def page_digests(site: Site, index: MentionIndex, article_digests: Mapping[str, 
     _home(pages, site, index, ref, front, cfg)
     for i, article in enumerate(articles):
         near = [front[articles[j].slug] for j in (i - 1, i + 1) if 0 <= j < len(articles)]
-        pages[f"articles/{article.slug}/index.html"] = _digest([art[article.slug], *near, *ref_of[article.slug]])
+        pages[page_file("articles", article.slug)] = _digest([art[article.slug], *near, *ref_of[article.slug]])
     for group in GROUPS:
         registry = site.actors if group == "actors" else site.locations
         keys = sorted(f"{group}/{slug}" for slug in registry)
@@ -129,7 +129,7 @@ def _entries(slugs: list[str], art: Mapping[str, str], ref_of: Mapping[str, list
 
 def sitemap_pages(site: Site, pages: Mapping[str, str]) -> list[tuple[str, dt.date | None]]:
     """The sitemap's (path, date) list in `contexts` order, from the page digests' keys."""
-    dates = {f"articles/{a.slug}/index.html": a.date for a in site.articles}
+    dates = {page_file("articles", a.slug): a.date for a in site.articles}
     return [(p, dates.get(p)) for p in pages if p.endswith(".html")]
 
 

@@ -52,9 +52,14 @@ class Site:
         return (self.actors if group == "actors" else self.locations).get(slug)
 
 
+def page_file(group: str, slug: str) -> str:
+    """Output path of an article or entity page, as a string (for the loops over every page)."""
+    return f"{group}/{slug}/index.html"
+
+
 def page_path(group: str, slug: str) -> PurePosixPath:
     """Output path of an article or entity page."""
-    return PurePosixPath(group, slug, "index.html")
+    return PurePosixPath(page_file(group, slug))
 
 
 def build_site(content: Content, cfg: SiteConfig) -> tuple[Site, list[Problem]]:

@@ -126,7 +126,7 @@ def annotate_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article]) 
 def _annotated(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> Annotated:
     body = _annotate_article(md, site, cfg, article)
     found = mentions_in(site, article, body)
-    links = tuple(link for link in link_targets(str(page_path("articles", article.slug)), body.hrefs)
+    links = tuple(link for link in link_targets(page_file("articles", article.slug), body.hrefs)
                   if not _entity_page(site, link[1]))
     return replace(body, paragraphs=()), found, links, article_rows(site, cfg, article, found.mentions)
 
@@ -514,7 +514,7 @@ def _body_links(site: Site, cache: ArticleCache, entity_bodies: Mapping[str, Ann
         yield article.body.path, cache.bodies[article.slug].links
     for group in GROUPS:
         for slug, entity in (site.actors if group == "actors" else site.locations).items():
-            yield entity.body.path, link_targets(str(page_path(group, slug)), entity_bodies[f"{group}/{slug}"].hrefs)
+            yield entity.body.path, link_targets(page_file(group, slug), entity_bodies[f"{group}/{slug}"].hrefs)
 
 
 def _drop_stale_scratch(output: Path) -> None:

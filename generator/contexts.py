@@ -11,7 +11,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.content import Article
 from generator.markdown import AnnotatedBody
-from generator.model import GROUPS, MentionIndex, Site, names, surface_forms
+from generator.model import GROUPS, MentionIndex, Site, names, page_file, page_path, surface_forms
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager)
 from generator.urls import join_url, relative_url
@@ -81,7 +81,7 @@ def _card(ref: EntityRef, page: PurePosixPath) -> dict[str, Any]:
 def _article_context(site: Site, index: MentionIndex, article: Article, body: AnnotatedBody, cfg: SiteConfig,
                      local: Mapping[str, int], newer: Article | None, older: Article | None,
                      made: dict[str, EntityRef | None] | None = None) -> ArticleContext:
-    path = PurePosixPath("articles", article.slug, "index.html")
+    path = page_path("articles", article.slug)
     found = refs(site, index, index.entities_of.get(article.slug, ()), made)
     here = [EntityRef(r.key, r.entity, local.get(r.key, 0), r.articles) for r in found]
     by_kind = {kind: tuple(r for r in here if r.entity.kind == kind) for kind in ("person", "organisation", "location")}
@@ -229,7 +229,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
                            tuple(r for r in ranked if r.entity.is_actor)[:HOME_ENTITIES],
                            tuple(r for r in ranked if not r.entity.is_actor)[:HOME_ENTITIES], pager)
     for i, article in enumerate(articles):
-        if not wanted(f"articles/{article.slug}/index.html"):  # a string: called for every article
+        if not wanted(page_file("articles", article.slug)):  # a string: called for every article
             continue
         yield _article_context(site, index, article, bodies[article.slug], cfg, index.local.get(article.slug, {}),
                                articles[i - 1] if i > 0 else None,

@@ -15,7 +15,7 @@ from typing import IO, Iterable, Iterator
 
 from generator.config import SiteConfig
 from generator.content import Article
-from generator.model import ArticleMention, MentionIndex, Site
+from generator.model import ArticleMention, MentionIndex, Site, page_file
 from generator.urls import join_url
 
 FIELDS = ("date", "article", "title", "entity", "name", "kind", "sentence", "url")
@@ -30,7 +30,7 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     The JSON objects are formatted as `json.dumps(..., indent=1, ensure_ascii=False)` formats them
     inside the document's `mentions` list (`tests/test_export.py` holds the two together).
     """
-    url = join_url(cfg.base_url, PurePosixPath("articles", article.slug, "index.html"))
+    url = join_url(cfg.base_url, page_file("articles", article.slug))
     date = article.date.isoformat()
     rows: list[tuple[str, ...]] = []
     objects: list[str] = []

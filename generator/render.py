@@ -100,7 +100,7 @@ def _marker() -> Any:
             patterns[names] = _mark_pattern(entity)
         pattern, fast = patterns[names]
         if fast:  # one substitution in C instead of a Markup per piece (entity pages quote 100,000s of sentences)
-            return Markup(pattern.sub(_wrap_in_mark, str(escape(sentence))))
+            return Markup(pattern.sub(_wrap_in_mark, escape_output(sentence)))
         out, last = [], 0
         for found in pattern.finditer(sentence):
             out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]

@@ -119,8 +119,13 @@ def _render_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
            f'aria-label="Note {n}">{n}</a></sup>')
     if env.get("endnotes_only"):
         return ref
+    inside: list[int] = env.setdefault("sidenotes_open", [])
+    if tokens[idx].meta["id"] in inside:  # a note that refers to itself, maybe through others: no copy in its copy
+        return ref
+    inside.append(tokens[idx].meta["id"])
     note = env.get("sidenotes", {}).get(tokens[idx].meta["id"], [])
     side = " ".join(self.renderInline(t.children or [], options, env) for t in note)
+    inside.pop()
     return f'{ref}<span class="sidenote" role="note"><span class="sidenote-number">{n}</span> {side}</span>'
 
 

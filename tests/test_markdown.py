@@ -56,6 +56,17 @@ def test_entity_and_editor_footnotes_share_one_numbering() -> None:
     assert 'role="doc-backlink" aria-label="Back to reference 2"' in html
 
 
+@pytest.mark.parametrize("text", ["Text.[^1]\n\n[^1]: See [^1].", "Text.[^1]\n\n[^1]: See [^2].\n[^2]: And [^1]."])
+def test_a_note_that_refers_to_itself_renders_without_endless_copies(text: str) -> None:
+    """It used to recurse until Python gave up (a RecursionError, no build); now the reference
+    inside a note's own margin copy is shown without a second copy."""
+    html = str(render(text).html)
+    assert 'aria-label="Note 1">1</a></sup><span class="sidenote"' in html  # the reference in the text
+    side = html[html.index('<span class="sidenote"'):html.index("</p>")]
+    assert side.count('<span class="sidenote"') == html.count("footnote-item")  # each note copied once
+    assert '<li id="fn-a-1" class="footnote-item">' in html
+
+
 def test_entity_footnote_modes() -> None:
     text = "[UN](actor:un) and [the UN](actor:un) again.\n"
     assert str(render(text, "first").html).count('role="doc-noteref"') == 1

@@ -196,14 +196,14 @@ def _entity_links_rule(state: StateCore) -> None:
             data["refs"][label] = renumber.get(old, old)
 
 
-_PLAIN_ENTITY_LINK = re.compile(r"\[([^\[\]\\`~*_!^<&\n]+)\]\((" + ENTITY_URL.pattern + r")\)")
+PLAIN_ENTITY_LINK = re.compile(r"\[([^\[\]\\`~*_!^<&\n]+)\]\((" + ENTITY_URL.pattern + r")\)")
 """`[label](actor:slug)` whose label holds no character that starts inline markup (nor a newline)."""
 
 
 def _plain_entity_link(state: StateInline, silent: bool) -> bool:
     """Inline rule, tried just before markdown-it's `link`: the same tokens as `link` makes for a
     plain entity link (most links), without its character-by-character scan of the label."""
-    found = _PLAIN_ENTITY_LINK.match(state.src, state.pos, state.posMax)
+    found = PLAIN_ENTITY_LINK.match(state.src, state.pos, state.posMax)
     if found is None:
         return False
     href = state.md.normalizeLink(found.group(2))

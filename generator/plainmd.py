@@ -48,9 +48,12 @@ class _GiveUp(Exception):
 
 
 def _escape(text: str) -> str:
-    """markdown-it's escapeHtml (no `<` reaches here: it is outside the subset)."""
+    """markdown-it's escapeHtml (`<` is outside the subset, but entity names and notes come from
+    the registry)."""
     if "&" in text:
         text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
     if '"' in text:

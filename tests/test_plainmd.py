@@ -19,7 +19,7 @@ from generator.plainmd import annotate_plain
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = "content/articles/a.md"
 ENTITIES = {
-    ("actor", "ann-lee"): ("actors", "person", "Ann Lee", "Mayor of \"Oslo\" & more."),
+    ("actor", "ann-lee"): ("actors", "person", "Ann <b>Lee</b>", "Mayor of \"Oslo\" & <script>x</script>."),
     ("actor", "un"): ("actors", "organisation", "United Nations", "An international body."),
     ("actor", "rome"): ("actors", "organisation", "Rome FC", "A club with the slug of a city."),
     ("location", "oslo"): ("locations", "location", "Oslo", ""),

@@ -33,7 +33,7 @@ from generator.render import RenderedFile, make_env, render_extras, render_page,
 from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
 from generator.urls import relative_url
-from generator.writer import ForeignWalk, OutputError, check_output_dir, write_site
+from generator.writer import ForeignWalk, OutputError, check_output_dir, place, write_site
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to annotate or import skips them
     from markdown_it import MarkdownIt
@@ -279,9 +279,10 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
                  scratch: Path, plan: Plan, rows: Callable[[], Iterable[tuple[bytes, bytes]]]) -> Iterator[RenderedFile]:
     """Stage 5 across processes: the plan's pages, this process and its workers each taking shares.
 
-    Each builds its own page contexts (`render.contexts` with `wanted`) and saves each page under
-    `scratch`, so no page waits in memory for its turn. The files are the same whatever process
-    renders them (the order they are written in does not matter).
+    Each builds its own page contexts (`render.contexts` with `wanted`) and writes each page into
+    the writer's staging folder (`writer.place`), so no page waits in memory for its turn. The
+    files are the same whatever process renders them (the order they are written in does not
+    matter). The mentions export is made in `scratch`.
     """
     from generator.maps import load_world
 
@@ -300,13 +301,10 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         if export in wanted:
             out += [RenderedFile(path, source=saved, move=True) for path, saved in write_exports(cfg, rows(), scratch)]
         try:
-            for n, ctx in enumerate(contexts(site, index, bodies, entity_bodies, cfg, load_world,
-                                             wanted.__contains__)):
+            for ctx in contexts(site, index, bodies, entity_bodies, cfg, load_world, wanted.__contains__):
                 file = render_page(env, ctx)
-                # saved as a file, not handed through a pipe or held in memory until its turn
-                saved = scratch / f"{os.getpid()}-{share[0].replace('/', '_')}-{n}{file.path.suffix}"
-                saved.write_bytes(file.data or b"")
-                out.append(RenderedFile(file.path, source=saved, move=True))
+                place(cfg.output_dir, file.path, file.data or b"")  # not held in memory or piped
+                out.append(RenderedFile(file.path, placed=True))
         except TemplateError as exc:
             raise RenderFailure(_template_problem(exc)) from None
         return [out]  # type: ignore[list-item]  # one result per chunk: its files

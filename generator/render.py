@@ -42,6 +42,8 @@ class RenderedFile:
     """`source` is a scratch file the writer may move into place instead of copying."""
     link: bool = False
     """`source` is the same file in the previous output: the writer hard-links it (incremental builds)."""
+    placed: bool = False
+    """Written already, in its place in the staging folder (`writer.place`, by a render process)."""
 
 
 @functools.lru_cache(maxsize=8192)  # entity pages show the same dates thousands of times

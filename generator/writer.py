@@ -310,6 +310,28 @@ def _target(root: Path, rel: PurePosixPath) -> Path:
     return root.joinpath(*rel.parts)
 
 
+def place(output: Path, rel: PurePosixPath, data: bytes) -> None:
+    """Write one rendered file straight into its place in the staging folder of `output`, which
+    `write_site` has made (it then takes a `RenderedFile(rel, placed=True)` as written).
+
+    Render processes call it, each writing its share: a file in a scratch folder first, moved
+    into place by the writer, cost as much again on ext4 (a create among ten thousand files,
+    then a rename). A file of a reused spare may be a hard link to the live output's: it is
+    replaced, never written in place.
+    """
+    path = _target(_staging(Path(os.path.abspath(output))), rel)
+    try:
+        handle = open(path, "xb")
+    except FileNotFoundError:  # its folder is not made yet (another process may be making it)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "xb")
+    except FileExistsError:  # in a reused spare
+        os.unlink(path)
+        handle = open(path, "xb")
+    with handle:
+        handle.write(data)
+
+
 def _move(source: Path, path: Path) -> None:
     """Take over a scratch file rendered by a worker (a rename on the same file system)."""
     try:
@@ -424,6 +446,12 @@ def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None
             raise OutputError(f"two items would both be written to {rel}")
         seen.add(rel)
         path = _target(staging, item.path)
+        if item.placed:  # written there by a render process (`place`)
+            done.written.append(rel)
+            done.fresh.append(rel)
+            if twin is not None:
+                twin.add(str(staging), rel)
+            continue
         if path.parent not in made:
             if str(item.path.parent) not in folders:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -643,3 +643,25 @@ def test_a_clean_build_never_walks_the_output_it_has_just_written(site_dir: Path
     monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError(11, "no fork")))
     build(cfg)  # an output to replace, and no child to walk it: walked here, once
     assert walked == [Path(os.path.abspath(cfg.output_dir))]
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["spare of hard links", "first build"])
+def test_files_placed_by_render_processes_are_published_and_never_touch_the_live_site(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spare: bool) -> None:
+    """`place` writes a file straight into the staging folder (render processes do, while the
+    writer runs). A spare's files are hard links to the live site's: placing replaces them."""
+    monkeypatch.setattr(writer, "LARGE_OUTPUT", 3 if spare else 1000)
+    output = site / "output"
+    write_site(site_files("one"), output, site)
+    assert (site / ".output.spare").is_dir() == spare
+    live = tree(output)
+
+    def placed() -> Iterator[RenderedFile]:
+        for item in site_files("two"):
+            writer.place(output, item.path, item.data or b"")
+            assert tree(output) == live  # the live site is the old one until the switch
+            yield RenderedFile(item.path, placed=True)
+
+    write_site(placed(), output, site)
+    assert tree(output) == tree_of_version("two", tmp_path / "two", site)
+    assert leftovers(output) == ([".output.spare"] if spare else [])

@@ -256,45 +256,46 @@ _RUN = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Forms:
-    """An article's surface forms, longest first, indexed by their first word (see `_scan`)."""
+    """An article's surface forms, longest first, indexed by their longest word (see `_scan`)."""
 
     ranked: tuple[str, ...]
     """The forms, longest first (earlier wins at one position)."""
     by_word: Mapping[str, tuple[int, ...]]
-    """First run of word characters of a form -> ranks of the forms that start with it."""
+    """Longest run of word characters of a form -> ranks of the forms it is the longest run of."""
     other: tuple[int, ...]
-    """Ranks of the forms that do not start with a word character."""
+    """Ranks of the forms with no word character."""
 
 
 def index_forms(forms: Iterable[str]) -> Forms:
-    """Rank forms longest first and index them by their first word."""
+    """Rank forms longest first and index them by their longest word."""
     ranked = tuple(sorted(forms, key=len, reverse=True))
     by_word: dict[str, list[int]] = {}
     other: list[int] = []
     for rank, form in enumerate(ranked):
-        first = _first_word(form)
-        if first is None:
+        word = _key_word(form)
+        if word is None:
             other.append(rank)
         else:
-            by_word.setdefault(first, []).append(rank)
+            by_word.setdefault(word, []).append(rank)
     return Forms(ranked, {w: tuple(r) for w, r in by_word.items()}, tuple(other))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same forms come back in article after article
-def _first_word(form: str) -> str | None:
-    first = _RUN.match(form)
-    return None if first is None else first.group()
+def _key_word(form: str) -> str | None:
+    """The longest run of word characters in `form` (the first of equals): a text without it as a
+    substring cannot hold the form. A title form (`Dr Ortega`) files under the surname, not
+    under the title that a hundred other forms share."""
+    return max(_RUN.findall(form), key=len, default=None)
 
 
 def _scan(text: str, forms: Forms) -> Iterator[tuple[int, int, str]]:
     r"""Whole-word matches of the ranked forms, as the regex `(?<!\w)(?:f1|f2|…)(?!\w)` finds them.
 
     Leftmost match first; at one position the earliest form in `ranked` wins; scanning resumes
-    after a match. A whole-word match of a form that starts with a word character starts a run
-    of them, and that run is the form's first word: so only the forms whose first word occurs in
-    the text are searched for (an article has hundreds of forms, with honorifics; one regex per
-    article cost ~3 ms to compile). Occurring as a substring is enough to search: the matches are
-    checked for whole words.
+    after a match. A form occurs only where each of its parts occurs, its longest word included:
+    so only the forms whose longest word occurs in the text (as a substring: the matches are
+    checked for whole words) are searched for. An article has hundreds of forms, with honorifics;
+    one regex per article cost ~3 ms to compile.
     """
     ranked = forms.ranked
     starts: list[tuple[int, int]] = []

@@ -277,7 +277,7 @@ def test_known_entity_links_resolve_to_their_pages(text: str) -> None:
     assert body.problems == ()
 
 
-# --- mention scanning: the first-word index finds what one regex alternation would ---------------
+# --- mention scanning: the longest-word index finds what one regex alternation would -------------
 
 _NAME_PIECES = st.sampled_from(["Mr", "Mr ", "Smith", "Smiths", "Ana", "Ana Smith", "U.S.", "U", "S", ".", " ", "-",
                                 "al-", "Al", "(", ")", "é", "Ö", "٣", "_", "1", "’s", "O'", "Brien", "\n", ""])

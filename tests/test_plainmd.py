@@ -112,6 +112,7 @@ def test_a_typical_article_takes_the_fast_path_and_matches_markdown_it(mode: str
     "*** \n\nA rule above.",
     "A [link](https://example.org \"with a title\").",
     "A [link](javascript:alert(1)).",
+    "An [entity link](location:) with no slug, [another](Actor:un) in capitals.",
     "[^1]: Interrupting\na lazy line.\n\nText.[^1]",
     "Text[^missing] with no definition.",
     "<div>html</div>",
@@ -128,6 +129,7 @@ FRAGMENTS = st.sampled_from([
     "*", "**", "*em*", "**strong**", "\\", "\\*", "\\[", "\\a", "[", "]", "[^1]", "[^2]", "[^x y]",
     "[Ann Lee](actor:ann-lee)", "[Rome](location:rome)", "[Rome](actor:rome)", "[X](actor:nobody)",
     "[UN](actor:un)", "[a *b*](actor:un)", "[r](https://e.org/p?q=1)", "[r](../x/)", "[r](javascript:x)",
+    "[e](location:)", "[e](Actor:un)", "[e](actor:UN)", "[e](actor:un#x)", "[e](mailto:a@b.c)", "[e](LOCATION:rome)",
     "&amp;", "`", "_", "~~", "|", "<", "\u00a0", "\t", "1.", "2)", "-", "+", "=",
 ])
 LINE_STARTS = st.sampled_from(["", "", "", "", "## ", "# ", "> ", ">", "[^1]: ", "[^2]: ", "[^1]:", "- ", "1. ",
@@ -141,6 +143,7 @@ PLAIN_FRAGMENTS = st.sampled_from([
     "*em*", "**strong**", " *em* ", " **strong**.", "*“q”*", "\\*", "\\.", "\\a", "\\[", "[^1]", "[^2]",
     "[Ann Lee](actor:ann-lee)", "[Rome](location:rome)", "[Rome](actor:rome)", "[X](actor:nobody)",
     "[UN](actor:un)", "[r](https://e.org/p?q=1&r=2)", "[r](../x/)", "\u00a0", "1.", "2)", "-", "+", "=",
+    "[e](location:)", "[e](Actor:un)", "[e](actor:un#x)", "[e](mailto:a@b.c)",
 ])
 PLAIN_STARTS = st.sampled_from(["", "", "", "", "", "## ", "> ", ">", "[^1]: ", "[^2]: ", "*", "**", "1"])
 PLAIN_LINES = st.builds(lambda start, parts: start + "".join(parts), PLAIN_STARTS,

@@ -11,7 +11,7 @@ import csv
 import io
 from json.encoder import encode_basestring  # the C string encoder when there is one
 from pathlib import Path, PurePosixPath
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from generator.config import SiteConfig
 from generator.content import Article
@@ -32,26 +32,47 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     """
     url = join_url(cfg.base_url, page_file("articles", article.slug))
     date = article.date.isoformat()
-    rows: list[tuple[str, ...]] = []
+    lines: list[str] = []
     objects: list[str] = []
-    # the JSON object's fields, as "   \"name\": value" lines; the ones an article or entity shares are made once
+    record = _records()
+    # the fields an article or entity shares are formatted once: JSON as "   \"name\": value" lines, CSV as fields
     head = "  {\n" + "".join(f'   "{k}": {encode_basestring(v)},\n'
                               for k, v in zip(FIELDS, (date, article.slug, article.title)))
-    shared: dict[str, str] = {}
+    row_head = record((date, article.slug, article.title))
+    shared: dict[str, tuple[str, str]] = {}
     for m in sorted(mentions, key=lambda m: (int(m.anchor.rpartition("-")[2] or 0), m.entity)):
         entity = site.entity(m.entity)
         if entity is None:
             continue
         anchored = f"{url}#{m.anchor}"
-        rows.append((date, article.slug, article.title, m.entity, entity.name, entity.kind, m.sentence, anchored))
         if m.entity not in shared:
-            shared[m.entity] = "".join(f'   "{k}": {encode_basestring(v)},\n'
-                                       for k, v in zip(FIELDS[3:6], (m.entity, entity.name, entity.kind)))
-        objects.append(f'{head}{shared[m.entity]}   "{FIELDS[6]}": {encode_basestring(m.sentence)},\n'
+            shared[m.entity] = ("".join(f'   "{k}": {encode_basestring(v)},\n'
+                                        for k, v in zip(FIELDS[3:6], (m.entity, entity.name, entity.kind))),
+                                record((m.entity, entity.name, entity.kind)))
+        fields, row_part = shared[m.entity]
+        lines.append(f"{row_head},{row_part},{record((m.sentence, anchored))}\r\n")
+        objects.append(f'{head}{fields}   "{FIELDS[6]}": {encode_basestring(m.sentence)},\n'
                        f'   "{FIELDS[7]}": {encode_basestring(anchored)}\n  }}')
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8"), ",\n".join(objects).encode("utf-8")
+    return "".join(lines).encode("utf-8"), ",\n".join(objects).encode("utf-8")
+
+
+class _Sink(list[str]):
+    """What a csv.writer writes to: each record, in one `write` call, as an item."""
+
+    write = list.append
+
+
+def _records() -> Callable[[Sequence[str]], str]:
+    """A function formatting fields (at least two) as csv.writer formats them in a record, line end
+    left out: joined with commas, the parts of a record make the record (each field is quoted on
+    its own), so an article's and an entity's fields are formatted once, not once per sentence."""
+    sink = _Sink()
+    writer = csv.writer(sink, lineterminator="\r\n")  # its line end decides quoting (\r and \n are quoted)
+
+    def record(fields: Sequence[str]) -> str:
+        writer.writerow(fields)
+        return sink.pop()[:-2]
+    return record
 
 
 def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[bytes, bytes]]:

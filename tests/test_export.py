@@ -54,6 +54,20 @@ def test_joined_rows_are_byte_identical_to_whole_table_dumps(articles: list[list
     assert tuple(data for _, data in export_data(cfg, _fragments(articles))) == expected
 
 
+@settings(max_examples=300)
+@given(st.lists(text, min_size=8, max_size=8))
+@example([""] * 8)
+@example(['a "q"', "x,y", "\r\n", "\n", " lead", "", "\u2028", "tail\r"])
+def test_csv_records_made_of_parts_are_the_whole_rows(fields: list[str]) -> None:
+    """article_rows formats an article's, an entity's and a sentence's fields apart and joins them."""
+    from generator.export import _records
+
+    record = _records()
+    whole = io.StringIO(newline="")
+    csv.writer(whole, lineterminator="\r\n").writerow(fields)
+    assert f"{record(fields[:3])},{record(fields[3:6])},{record(fields[6:])}\r\n" == whole.getvalue()
+
+
 def test_a_site_export_matches_its_mention_index(site_dir: Path, tmp_path: Path) -> None:
     cfg = load_config(site_dir)
     site, index, *_ = prepare(cfg, import_new=False)

@@ -188,7 +188,10 @@ class ArticleCache:
 
     def add(self, article: Article, packed: PackedArticle) -> None:
         """Store a freshly annotated article (packed by a worker: the bytes go straight to the pack)."""
-        body, mentions, rows = (self.pack.add_bytes(blob) for blob in packed.blobs)
+        start, _ = self.pack.add_bytes(b"".join(packed.blobs))  # one write, not three
+        sizes = [len(blob) for blob in packed.blobs]
+        body, mentions, rows = ((start, sizes[0]), (start + sizes[0], sizes[1]),
+                                (start + sizes[0] + sizes[1], sizes[2]))
         keys = tuple(map(intern, packed.keys))  # one string object per entity key: the state pickles it once
         self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, keys,
                                                tuple((intern(k), n) for k, n in packed.counts), body,

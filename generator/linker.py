@@ -68,6 +68,12 @@ is, and it is safe (both tested), so both are skipped for it (they cost more tha
 link's parsing)."""
 
 
+def scheme_of(url: str) -> str:
+    """The scheme a URL starts with, lower-cased ("" when it has none)."""
+    match = _SCHEME.match(url)
+    return match.group(1).lower() if match else ""
+
+
 def is_safe_url(url: str) -> bool:
     """Allow only http(s), mailto, entity schemes and scheme-less (relative or #fragment) URLs."""
     if ENTITY_URL.fullmatch(url):  # most links: nothing to unescape or strip

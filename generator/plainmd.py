@@ -18,7 +18,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from markupsafe import Markup
 
 from generator.errors import Problem, problem
-from generator.linker import _SCHEME, ENTITY_SCHEMES, PLAIN_ENTITY_LINK, EntityTarget, FootnoteMode, is_safe_url
+from generator.linker import ENTITY_SCHEMES, PLAIN_ENTITY_LINK, EntityTarget, FootnoteMode, is_safe_url, scheme_of
 from generator.markdown import AnnotatedBody, Paragraph
 
 _BEYOND = re.compile(r"[\r\0\t\x0b\x0c`<_~|]|!\[|\^\[|&[#A-Za-z0-9]+;|\\\n")
@@ -106,8 +106,7 @@ def _inline(src: str, labels: frozenset[str], plain: bool = False) -> list[Piece
             pos = link.end()
         elif (link := _PLAIN_LINK.match(src, at)) is not None:
             href = normalizeLink(link.group(2))
-            scheme = _SCHEME.match(href)
-            if not is_safe_url(href) or (scheme is not None and scheme.group(1).lower() in ENTITY_SCHEMES):
+            if not is_safe_url(href) or scheme_of(href) in ENTITY_SCHEMES:
                 raise _GiveUp  # unsafe, or an entity link not written as one (`Actor:x`, `location:`)
             out += [("tag", f'<a href="{_escape(href)}">'), ("href", href), link.group(1), ("tag", "</a>")]
             pos = link.end()

@@ -188,10 +188,12 @@ class ArticleCache:
 
     def add(self, article: Article, packed: PackedArticle) -> None:
         """Store a freshly annotated article (packed by a worker: the bytes go straight to the pack)."""
-        start, _ = self.pack.add_bytes(b"".join(packed.blobs))  # one write, not three
-        sizes = [len(blob) for blob in packed.blobs]
-        body, mentions, rows = ((start, sizes[0]), (start + sizes[0], sizes[1]),
-                                (start + sizes[0] + sizes[1], sizes[2]))
+        offset, _ = self.pack.add_bytes(b"".join(packed.blobs))  # one write, not three
+        spans = []
+        for blob in packed.blobs:
+            spans.append((offset, len(blob)))
+            offset += len(blob)
+        body, mentions, rows = spans
         keys = tuple(map(intern, packed.keys))  # one string object per entity key: the state pickles it once
         self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, keys,
                                                tuple((intern(k), n) for k, n in packed.counts), body,

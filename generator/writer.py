@@ -314,10 +314,9 @@ def place(output: Path, rel: PurePosixPath, data: bytes) -> None:
     """Write one rendered file straight into its place in the staging folder of `output`, which
     `write_site` has made (it then takes a `RenderedFile(rel, placed=True)` as written).
 
-    Render processes call it, each writing its share: a file in a scratch folder first, moved
-    into place by the writer, cost as much again on ext4 (a create among ten thousand files,
-    then a rename). A file of a reused spare may be a hard link to the live output's: it is
-    replaced, never written in place.
+    Render processes call it, each writing its share, so no page goes through a scratch folder
+    and a rename by the writer. A file of a reused spare may be a hard link to the live output's:
+    it is replaced, never written in place.
     """
     path = _target(_staging(Path(os.path.abspath(output))), rel)
     try:
@@ -446,26 +445,11 @@ def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None
             raise OutputError(f"two items would both be written to {rel}")
         seen.add(rel)
         path = _target(staging, item.path)
-        if item.placed:  # written there by a render process (`place`)
-            done.written.append(rel)
-            done.fresh.append(rel)
-            if twin is not None:
-                twin.add(str(staging), rel)
-            continue
-        if path.parent not in made:
-            if str(item.path.parent) not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
         done.written.append(rel)
-        if present is not None and rel in present:
-            if item.source is not None and item.link and _same_file(item.source, path):
-                continue  # the spare holds this very file already
-            _unlink(str(path))
-        try:
-            linked = _put(item, path)
-        except FileNotFoundError:  # its folder is gone from a spare a kill left half-made
-            path.parent.mkdir(parents=True, exist_ok=True)
-            linked = _put(item, path)
+        # a file a render process wrote there already (`place`) is fresh and needs nothing more
+        linked = False if item.placed else _stage(item, path, present, made, folders)
+        if linked is None:
+            continue  # the spare holds this very file already
         if not linked:
             done.fresh.append(rel)
         if twin is not None:
@@ -473,6 +457,24 @@ def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None
     if live is not None:
         _fill_unchanged(str(staging), str(live), unchanged, present, differs, seen, done, twin)
     return done
+
+
+def _stage(item: RenderedFile, path: Path, present: set[str] | None, made: set[Path], folders: set[str]) -> bool | None:
+    """Put one file at `path` in the staging folder: True when it is a hard link to the live
+    output's, None when a reused spare holds that very file already."""
+    if path.parent not in made:
+        if str(item.path.parent) not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+    if present is not None and str(item.path) in present:
+        if item.source is not None and item.link and _same_file(item.source, path):
+            return None
+        _unlink(str(path))
+    try:
+        return _put(item, path)
+    except FileNotFoundError:  # its folder is gone from a spare a kill left half-made
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _put(item, path)
 
 
 def _put(item: RenderedFile, path: Path) -> bool:

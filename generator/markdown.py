@@ -103,48 +103,63 @@ def _collect_sidenotes(state: StateCore) -> None:
     state.env["sidenotes"] = notes
 
 
-def _anchor(tokens: Sequence[Token], idx: int, env: Any, kind: str) -> str:
-    n = tokens[idx].meta["id"] + 1
-    doc = env.get("docId")
+def note_anchor(kind: str, doc: str, n: int, sub: int = 0) -> str:
+    """Id of note `n` (`fn-<doc>-<n>`) or of its `sub`-th reference (`fnref-<doc>-<n>-<sub>`, no
+    suffix for the first); without a document id, no `<doc>-` part."""
     base = f"{kind}-{doc}-{n}" if doc else f"{kind}-{n}"
-    sub = tokens[idx].meta.get("subId", 0)
-    return f"{base}-{sub}" if kind == "fnref" and sub > 0 else base
+    return f"{base}-{sub}" if sub > 0 else base
 
 
-def _render_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    n = tokens[idx].meta["id"] + 1
-    entity = " footnote-ref-entity" if tokens[idx].meta.get("entity") else ""
-    ref = (f'<sup class="footnote-ref{entity}"><a href="#{_anchor(tokens, idx, env, "fn")}" '
-           f'id="{_anchor(tokens, idx, env, "fnref")}" role="doc-noteref" '
-           f'aria-label="Note {n}">{n}</a></sup>')
-    if env.get("endnotes_only"):
+def note_ref_html(doc: str, n: int, sub: int, entity: bool, side: str | None) -> str:
+    """A reference to note `n` and, unless `side` is None, the note's margin copy holding `side`."""
+    ref = (f'<sup class="footnote-ref{" footnote-ref-entity" if entity else ""}"><a href="#{note_anchor("fn", doc, n)}" '
+           f'id="{note_anchor("fnref", doc, n, sub)}" role="doc-noteref" aria-label="Note {n}">{n}</a></sup>')
+    if side is None:
         return ref
-    inside: list[int] = env.setdefault("sidenotes_open", [])
-    if tokens[idx].meta["id"] in inside:  # a note that refers to itself, maybe through others: no copy in its copy
-        return ref
-    inside.append(tokens[idx].meta["id"])
-    note = env.get("sidenotes", {}).get(tokens[idx].meta["id"], [])
-    side = " ".join(self.renderInline(t.children or [], options, env) for t in note)
-    inside.pop()
     return f'{ref}<span class="sidenote" role="note"><span class="sidenote-number">{n}</span> {side}</span>'
 
 
-def _render_block_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    doc = env.get("docId") or "body"
+def notes_open_html(doc: str) -> str:
+    """The start of the notes section."""
+    doc = doc or "body"
     return (f'<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-{doc}">\n'
             f'<h2 id="notes-{doc}" class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n')
 
 
+def note_item_open_html(doc: str, n: int) -> str:
+    return f'<li id="{note_anchor("fn", doc, n)}" class="footnote-item">'
+
+
+def backref_html(doc: str, n: int, sub: int) -> str:
+    """The link from note `n` back to its `sub`-th reference."""
+    label = f"Back to reference {n}" + (f" ({sub + 1})" if sub else "")
+    return (f' <a href="#{note_anchor("fnref", doc, n, sub)}" class="footnote-backref" '
+            f'role="doc-backlink" aria-label="{label}">↩\ufe0e</a>')
+
+
+def _render_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    doc, n, sub, entity = env.get("docId") or "", meta["id"] + 1, meta.get("subId", 0), bool(meta.get("entity"))
+    inside: list[int] = env.setdefault("sidenotes_open", [])
+    if env.get("endnotes_only") or meta["id"] in inside:  # (a note that refers to itself, maybe through
+        return note_ref_html(doc, n, sub, entity, None)  # others, gets no copy inside its own copy)
+    inside.append(meta["id"])
+    note = env.get("sidenotes", {}).get(meta["id"], [])
+    side = " ".join(self.renderInline(t.children or [], options, env) for t in note)
+    inside.pop()
+    return note_ref_html(doc, n, sub, entity, side)
+
+
+def _render_block_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return notes_open_html(env.get("docId") or "")
+
+
 def _render_item_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return f'<li id="{_anchor(tokens, idx, env, "fn")}" class="footnote-item">'
+    return note_item_open_html(env.get("docId") or "", tokens[idx].meta["id"] + 1)
 
 
 def _render_backref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    n = tokens[idx].meta["id"] + 1
-    sub = tokens[idx].meta.get("subId", 0)
-    label = f"Back to reference {n}" + (f" ({sub + 1})" if sub else "")
-    return (f' <a href="#{_anchor(tokens, idx, env, "fnref")}" class="footnote-backref" '
-            f'role="doc-backlink" aria-label="{label}">↩\ufe0e</a>')
+    return backref_html(env.get("docId") or "", tokens[idx].meta["id"] + 1, tokens[idx].meta.get("subId", 0))
 
 
 def make_parser(footnotes: bool = True) -> MarkdownIt:

@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 from generator.errors import Problem, problem
 from generator.linker import ENTITY_SCHEMES, PLAIN_ENTITY_LINK, EntityTarget, FootnoteMode, is_safe_url, scheme_of
-from generator.markdown import AnnotatedBody, Paragraph
+from generator.markdown import (AnnotatedBody, Paragraph, backref_html, note_item_open_html, note_ref_html,
+                                notes_open_html)
 
 _BEYOND = re.compile(r"[\r\0\t\x0b\x0c`<_~|]|!\[|\^\[|&[#A-Za-z0-9]+;|\\\n")
 """Characters and pairs that start markup outside the subset (code, HTML, autolinks, `_`
@@ -212,25 +213,27 @@ def annotate_plain(text: str, source: str, first_line: int,
         return None
     try:
         blocks = _blocks(text)
-        defs = {kind[2:]: (line, src) for kind, line, src in blocks if kind.startswith("n:")}
-        if len(defs) != sum(1 for kind, _, _ in blocks if kind.startswith("n:")):
+        defined = [kind[2:] for kind, _, _ in blocks if kind.startswith("n:")]
+        labels = frozenset(defined)
+        if len(labels) != len(defined):
             return None  # a label defined twice
-        labels = frozenset(defs)
         parsed = [(kind, line, _inline(src, labels, plain=kind.startswith("n:")) if src else [])
                   for kind, line, src in blocks]
     except _GiveUp:
         return None
-    return _Render(source, first_line, resolve, footnotes, doc_id, defs).body(parsed)
+    notes = {kind[2:]: (line, pieces) for kind, line, pieces in parsed if kind.startswith("n:")}
+    return _Render(source, first_line, resolve, footnotes, doc_id, notes).body(parsed)
 
 
 class _Render:
     """One body's rendering: entity links resolved, notes numbered as `linker` numbers them."""
 
     def __init__(self, source: str, first_line: int, resolve: Callable[[str, str], EntityTarget | None],
-                 footnotes: FootnoteMode, doc_id: str, defs: dict[str, tuple[int, str]]) -> None:
+                 footnotes: FootnoteMode, doc_id: str, defs: dict[str, tuple[int, list[Piece]]]) -> None:
         self.source, self.first_line, self.resolve, self.footnotes = source, first_line, resolve, footnotes
-        self.doc = f"{doc_id}-" if doc_id else ""
+        self.doc = doc_id
         self.defs = defs
+        """Editor's note label -> (line of its definition, its pieces)."""
         self.notes: list[EntityTarget | str] = []
         """Notes in number order: an entity's, or the label of an editor's note."""
         self.numbers: dict[str, int] = {}
@@ -241,13 +244,11 @@ class _Render:
         self.linked: list[str] = []
         self.problems: list[Problem] = []
         self.hrefs: list[tuple[str, int]] = []
-        self.parsed_notes: dict[str, list[Piece]] = {}
 
     def body(self, parsed: list[tuple[str, int, list[Piece]]]) -> AnnotatedBody:
         html: list[str] = []
         paragraphs: list[Paragraph] = []
         line = self.first_line
-        self.parsed_notes = {kind[2:]: pieces for kind, _, pieces in parsed if kind.startswith("n:")}
         for kind, at, pieces in parsed:
             if kind.startswith("n:"):
                 continue
@@ -326,26 +327,19 @@ class _Render:
         return "".join(html), "".join(text), tuple(links)
 
     def ref(self, n: int, sub: int, entity: bool) -> str:
-        """`markdown._render_ref`: the reference and its sidenote."""
-        fnref = f"fnref-{self.doc}{n}" + (f"-{sub}" if sub else "")
-        note = self.notes[n - 1]
-        side = self.note_html(note)
-        return (f'<sup class="footnote-ref{" footnote-ref-entity" if entity else ""}"><a href="#fn-{self.doc}{n}" '
-                f'id="{fnref}" role="doc-noteref" aria-label="Note {n}">{n}</a></sup>'
-                f'<span class="sidenote" role="note"><span class="sidenote-number">{n}</span> {side}</span>')
+        """The reference and its sidenote (editor's notes here hold no references)."""
+        return note_ref_html(self.doc, n, sub, entity, self.note_html(self.notes[n - 1]))
 
     def note_html(self, note: EntityTarget | str) -> str:
         if isinstance(note, EntityTarget):
             return (f'<a href="{_escape(note.href)}" class="footnote-entity">{_escape(note.name)}</a>'
                     f'{_escape(": " + note.summary)}')
-        pieces = self.parsed_notes[note]
+        pieces = self.defs[note][1]
         return "".join(_escape(p) if isinstance(p, str) else p[1] if p[0] == "tag" else "\n" for p in pieces)
 
     def tail(self, line: int) -> str:
         """The notes section (`footnote_tail` and the renderers in `markdown`)."""
-        doc = self.doc[:-1] or "body"
-        out = [f'<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-{doc}">\n'
-               f'<h2 id="notes-{doc}" class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n']
+        out = [notes_open_html(self.doc)]
         for n, note in enumerate(self.notes, 1):
             uses = 1
             if isinstance(note, EntityTarget):
@@ -353,9 +347,7 @@ class _Render:
             else:
                 line = self.first_line + self.defs[note][0]
                 uses = self.uses[note]
-            back = "".join(f' <a href="#fnref-{self.doc}{n}{f"-{sub}" if sub else ""}" class="footnote-backref" '
-                           f'role="doc-backlink" aria-label="Back to reference {n}'
-                           f'{f" ({sub + 1})" if sub else ""}">↩\ufe0e</a>' for sub in range(uses))
-            out.append(f'<li id="fn-{self.doc}{n}" class="footnote-item"><p>{self.note_html(note)}{back}</p>\n</li>\n')
+            back = "".join(backref_html(self.doc, n, sub) for sub in range(uses))
+            out.append(f"{note_item_open_html(self.doc, n)}<p>{self.note_html(note)}{back}</p>\n</li>\n")
         out.append("</ol>\n</section>\n")
         return "".join(out)

@@ -16,12 +16,13 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from generator.config import SiteConfig, load_config
+from generator.linker import EntityTarget
 
 # Hypothesis: no per-example deadline (a busy 2-core CI machine must not make tests flaky). The
 # profile follows the environment: `ci` when CI or NEWSGLOSS_REQUIRE_ALL (set by .ci/run) is set.
@@ -90,6 +91,19 @@ def copy_site(source: Path, dest: Path) -> Path:
         elif src.is_file():
             shutil.copy2(src, dest / part)
     return dest
+
+
+def entity_resolver(entities: Mapping[tuple[str, str], tuple[str, str, str, str]], query: str = ""
+                    ) -> Callable[[str, str], EntityTarget | None]:
+    """An annotation resolver over `entities` ((scheme, slug) -> (group, kind, name, summary)),
+    linking each to its page from an article page (with `query` after the address)."""
+    def resolve(scheme: str, slug: str) -> EntityTarget | None:
+        found = entities.get((scheme, slug))
+        if found is None:
+            return None
+        group, kind, name, summary = found
+        return EntityTarget(slug, group, kind, name, summary, f"../../{group}/{slug}/index.html{query}")
+    return resolve
 
 
 @contextmanager

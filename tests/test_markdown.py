@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-from generator.linker import EntityTarget, is_safe_url
+from conftest import entity_resolver
+from generator.linker import is_safe_url
 from generator.markdown import annotate, make_parser
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,12 +21,7 @@ ENTITIES = {
 }
 
 
-def resolve(scheme: str, slug: str) -> EntityTarget | None:
-    found = ENTITIES.get((scheme, slug))
-    if found is None:
-        return None
-    group, kind, name, summary = found
-    return EntityTarget(slug, group, kind, name, summary, f"../../{group}/{slug}/index.html")
+resolve = entity_resolver(ENTITIES)
 
 
 def render(text: str, mode: str = "first"):  # type: ignore[no-untyped-def]

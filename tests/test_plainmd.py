@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from generator.build import _resolver
 from generator.config import load_config
 from generator.content import MarkdownSource, load_content
-from generator.linker import EntityTarget
+from conftest import entity_resolver
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import GROUPS, Site, build_site, page_path
 from generator.plainmd import annotate_plain
@@ -27,12 +27,7 @@ ENTITIES = {
 }
 
 
-def resolve(scheme: str, slug: str) -> EntityTarget | None:
-    found = ENTITIES.get((scheme, slug))
-    if found is None:
-        return None
-    group, kind, name, summary = found
-    return EntityTarget(slug, group, kind, name, summary, f"../../{group}/{slug}/index.html?a=1&b=2")
+resolve = entity_resolver(ENTITIES, "?a=1&b=2")
 
 
 def markdown_it() -> object:

@@ -141,16 +141,17 @@ def _entity_page(site: Site, target: str) -> bool:
 
 
 def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
-                    with_text: Callable[[Article], Article]) -> Iterator[PackedArticle]:
+                    cache: ArticleCache) -> Iterator[PackedArticle]:
     """`annotate_articles` for the cache: each worker reads the Markdown of its articles
-    (`with_text`) and pickles what it made, with the drift warnings."""
+    (`cache.with_text`) and pickles what it made into the cache's body pack, with the drift
+    warnings."""
     def task(chunk: Sequence[Article]) -> list[PackedArticle]:
         md = make_parser()
         out = []
-        for article in map(with_text, chunk):
+        for article in map(cache.with_text, chunk):
             body, found, links, rows = _annotated(md, site, cfg, article)
             warned = drift(replace(site, articles=(article,), drafts=()), {article.slug: body})
-            out.append(pack_article(body, found, warned, links, rows))
+            out.append(pack_article(cache.pack, body, found, warned, links, rows))
         return out
 
     return map_chunks(task, articles)
@@ -215,7 +216,7 @@ def annotate_site(site: Site, cfg: SiteConfig, cache: ArticleCache | None
     bodies: dict[str, AnnotatedBody] = {}
     records: dict[str, ArticleMentions] = {}
     if cache is not None:
-        for article, packed in zip(todo, packed_articles(site, cfg, todo, cache.with_text)):
+        for article, packed in zip(todo, packed_articles(site, cfg, todo, cache)):
             cache.add(article, packed)
     else:
         for article, (body, record, _, _) in zip(todo, annotate_articles(site, cfg, todo)):

@@ -12,6 +12,7 @@ import copyreg
 import dataclasses
 import errno
 import hashlib
+import multiprocessing
 import os
 import pickle
 import time
@@ -411,7 +412,10 @@ def _drop_packs(folder: Path, keep: str) -> None:
 class BodyPack:
     """Append-only file of pickled AnnotatedBodies; read back one at a time, by (offset, length).
 
-    Readers use `os.pread`, so forked workers can share the open file.
+    Readers use `os.pread`, so forked workers can share the open file. Forked workers also append
+    (an annotate worker stores what it made itself: ~35 KB an article that would otherwise cross
+    a pipe to this process): the end of the file is a counter in shared memory, and each writer
+    takes its span from it before writing there, so no two writes overlap.
     """
 
     def __init__(self, path: Path, fresh: bool) -> None:
@@ -420,7 +424,8 @@ class BodyPack:
         self._made_file = fresh or not path.exists()
         self.path = path
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if fresh else 0), 0o644)
-        self._start = self._end = os.fstat(self._fd).st_size
+        self._start = os.fstat(self._fd).st_size
+        self._end = multiprocessing.Value("q", self._start)  # shared with the workers forked later
 
     def discard(self) -> None:
         """Undo this build's additions (a failed build leaves the cache as it found it)."""
@@ -438,10 +443,17 @@ class BodyPack:
         return self.add_bytes(pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL))
 
     def add_bytes(self, data: bytes) -> tuple[int, int]:
-        """Append something pickled already; return its (offset, length)."""
-        offset = self._end
-        os.pwrite(self._fd, data, offset)
-        self._end += len(data)
+        """Append something pickled already (from this process or a forked worker); return its
+        (offset, length)."""
+        with self._end.get_lock():
+            offset = self._end.value
+            self._end.value = offset + len(data)
+        view, done = memoryview(data), 0
+        while done < len(data):  # a short write (a full disk) goes on where it stopped, or fails
+            written = os.pwrite(self._fd, view[done:], offset + done)
+            if written == 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
+            done += written
         return offset, len(data)
 
     def get(self, span: tuple[int, int]) -> Any:

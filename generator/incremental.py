@@ -187,13 +187,8 @@ class ArticleCache:
         return entry
 
     def add(self, article: Article, packed: PackedArticle) -> None:
-        """Store a freshly annotated article (packed by a worker: the bytes go straight to the pack)."""
-        offset, _ = self.pack.add_bytes(b"".join(packed.blobs))  # one write, not three
-        spans = []
-        for blob in packed.blobs:
-            spans.append((offset, len(blob)))
-            offset += len(blob)
-        body, mentions, rows = spans
+        """Remember a freshly annotated article (the worker that packed it wrote it to the pack)."""
+        body, mentions, rows = packed.spans
         keys = tuple(map(intern, packed.keys))  # one string object per entity key: the state pickles it once
         self.bodies[article.slug] = CachedBody(self.sha.get(article.body.path, ""), mentions, keys,
                                                tuple((intern(k), n) for k, n in packed.counts), body,
@@ -236,10 +231,12 @@ class ArticleCache:
 
 @dataclass(frozen=True, slots=True)
 class PackedArticle:
-    """What annotating one article gives the cache: pickled blobs and the small facts kept in memory."""
+    """What annotating one article gives the cache: where its pickles are in the body pack, and
+    the small facts kept in memory."""
 
-    blobs: tuple[bytes, bytes, bytes]
-    """Pickled AnnotatedBody, Sentences (one pickle per entity, see `part_keys`) and export rows, for the body pack."""
+    spans: tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+    """(offset, length) in the body pack of the pickled AnnotatedBody, Sentences (one pickle per
+    entity, see `part_keys`) and export rows."""
     keys: tuple[str, ...]
     counts: tuple[tuple[str, int], ...]
     linked: tuple[str, ...]
@@ -250,7 +247,7 @@ class PackedArticle:
     export_sha: str
     said: str
     parts: tuple[int, ...]
-    """Sizes of the Sentences pickles in `blobs[1]`, one per entity, in `part_keys` order."""
+    """Sizes of the Sentences pickles (`spans[1]`), one per entity, in `part_keys` order."""
 
 
 _fast_pickling(PackedArticle)
@@ -263,9 +260,10 @@ def part_keys(counts: Sequence[tuple[str, int]], quoted: Sequence[str]) -> list[
     return named + [key for key in quoted if key not in named]
 
 
-def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
+def pack_article(pack: BodyPack, body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
                  links: tuple[tuple[str, str, int], ...], rows: tuple[bytes, bytes]) -> PackedArticle:
-    """Pickle an annotated article for the cache (in the worker that annotated it)."""
+    """Pickle an annotated article into the body pack, for the cache (in the worker that
+    annotated it: only the small facts go back to the building process)."""
     counts: dict[str, int] = {}
     for mention in mentions.mentions:
         counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
@@ -278,7 +276,12 @@ def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Pro
     sentences = b"".join(parts)
     blobs = (pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), sentences,
              pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
-    return PackedArticle(blobs, mentions.keys, named, body.linked, body.problems, tuple(drift), quoted, links,
+    offset, _ = pack.add_bytes(b"".join(blobs))  # one write, not three
+    spans = []
+    for blob in blobs:
+        spans.append((offset, len(blob)))
+        offset += len(blob)
+    return PackedArticle((spans[0], spans[1], spans[2]), mentions.keys, named, body.linked, body.problems, tuple(drift), quoted, links,
                          sha_of(rows[0] + b"\0" + rows[1]), sha_of(sentences), tuple(len(part) for part in parts))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 
 import pytest
 
@@ -43,3 +44,27 @@ def test_map_shared_yields_every_result_once_in_order_or_as_done(monkeypatch, or
     assert sorted(got) == [i * i for i in items]
     if ordered:
         assert got == [i * i for i in items]
+
+
+def test_forked_workers_append_to_one_body_pack_without_overwriting_each_other(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Annotate workers write what they made into the body pack themselves: every span a worker
+    is given holds exactly what it wrote there, whichever process wrote before or after it."""
+    from generator.cache import BodyPack
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    pack = BodyPack(tmp_path / "bodies.pack", fresh=True)
+    pack.add_bytes(b"written before the workers fork")
+
+    def store(items: object) -> list[tuple[int, int]]:
+        return [pack.add_bytes(f"item {i} ".encode() * (1 + i % 50)) for i in items]  # type: ignore[attr-defined]
+
+    items = list(range(600))
+    spans = list(parallel.map_chunks(store, items, processes=2, chunk_size=7))
+    spans.append(pack.add_bytes(b"written after"))
+    got = [os.pread(pack._fd, length, offset) for offset, length in spans]  # noqa: SLF001
+    assert got[:-1] == [f"item {i} ".encode() * (1 + i % 50) for i in items]
+    assert got[-1] == b"written after"
+    ends = sorted((o, o + n) for o, n in spans)
+    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))  # no two spans overlap
+    assert os.fstat(pack._fd).st_size == ends[-1][1]  # noqa: SLF001 - nothing written past the last span
+    pack.close()

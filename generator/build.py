@@ -28,7 +28,7 @@ from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_
                              mentions_in, page_file, page_path)
 from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, paused_gc, trim_memory, weighted_spans
 from generator.redirects import redirect_problems
-from generator.contexts import contexts
+from generator.contexts import contexts, site_lookups
 from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
 from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
@@ -296,13 +296,15 @@ def render_files(site: Site, index: MentionIndex, bodies: Mapping[str, Annotated
         load_world()  # before the workers fork, so that they share it (loaded once per process)
         trim_memory()  # before the render workers fork: they count what they inherit
 
+    lookups = site_lookups(site, index)  # before the workers fork: each share of pages uses them
+
     def task(share: Sequence[str]) -> list[RenderedFile]:
         wanted = set(share)
         out = []
         if export in wanted:
             out += [RenderedFile(path, source=saved, move=True) for path, saved in write_exports(cfg, rows(), scratch)]
         try:
-            for ctx in contexts(site, index, bodies, entity_bodies, cfg, load_world, wanted.__contains__):
+            for ctx in contexts(site, index, bodies, entity_bodies, cfg, load_world, wanted, lookups):
                 file = render_page(env, ctx)
                 place(cfg.output_dir, file.path, file.data or b"")  # not held in memory or piped
                 out.append(RenderedFile(file.path, placed=True))

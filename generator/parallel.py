@@ -96,6 +96,19 @@ def _spans(total: int, size: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, total)) for i in range(0, total, size)]
 
 
+def _tapering_spans(total: int, count: int, largest: int = 256, smallest: int = 8) -> list[tuple[int, int]]:
+    """Consecutive spans for `count` workers: up to `largest` items each, smaller towards the end
+    (an eighth of what is left per worker), so that the workers finish together instead of one
+    waiting for the other's last large chunk (~0.3 s of annotating)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < total:
+        size = max(smallest, min(largest, (total - start) // (count * 8)))
+        spans.append((start, min(start + size, total)))
+        start += size
+    return spans
+
+
 def weighted_spans(weights: Sequence[float], chunks: int) -> list[tuple[int, int]]:
     """Consecutive (start, stop) spans covering every item once, each of about `1/chunks` of the
     total weight (an item heavier than that is a span of its own)."""
@@ -141,10 +154,10 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     if count <= 1 or _in_this_process(count, items):
         yield from task(items)
         return
-    size = chunk_size or max(8, min(256, len(items) // (count * 8) or 1))
+    spans = _spans(len(items), chunk_size) if chunk_size else _tapering_spans(len(items), count)
     with _pool(task, items, count) as pool:
         waiting: deque[Any] = deque()
-        for span in _spans(len(items), size):  # a few chunks ahead per worker: results wait in memory here
+        for span in spans:  # a few chunks ahead per worker: results wait in memory here
             waiting.append(pool.apply_async(_run_chunk, (span,)))
             if len(waiting) > AHEAD * count:
                 yield from waiting.popleft().get()

@@ -449,11 +449,14 @@ class BodyPack:
             offset = self._end.value
             self._end.value = offset + len(data)
         view, done = memoryview(data), 0
-        while done < len(data):  # a short write (a full disk) goes on where it stopped, or fails
-            written = os.pwrite(self._fd, view[done:], offset + done)
-            if written == 0:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
-            done += written
+        try:
+            while done < len(data):  # a short write (a full disk) goes on where it stopped, or fails
+                written = os.pwrite(self._fd, view[done:], offset + done)
+                if written == 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                done += written
+        except OSError as exc:  # named: the build's error line says which file could not be written
+            raise OSError(exc.errno, exc.strerror, str(self.path)) from None
         return offset, len(data)
 
     def get(self, span: tuple[int, int]) -> Any:

@@ -185,6 +185,41 @@ def test_a_failed_incremental_build_leaves_output_untouched(archive: Path) -> No
     assert _tree(archive / "output") == before
 
 
+def test_a_full_disk_while_workers_write_the_body_pack_fails_naming_it_and_keeps_output_and_cache(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Annotate workers write the body pack themselves: a write that fails there stops the build
+    with the pack's name, leaves output/ and the cache as they were, and the next build works."""
+    import errno
+
+    from click.testing import CliRunner
+
+    from generator import parallel
+    from generator.cli import main
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "2")
+    before = _tree(archive / "output")
+    packs = {p.name: p.stat().st_size for p in (archive / ".newsgloss").glob("bodies-*.pack")}
+    for i in range(8):  # edits enough articles for the workers to share them
+        _edit(archive / ARTICLES / f"report-{i:02d}.md", r"said the harbour was calm", f"said the harbour was calm {i}")
+    real_pwrite = os.pwrite
+
+    def full_disk(fd: int, data: bytes, offset: int) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".pack"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", full_disk)
+    result = CliRunner().invoke(main, ["build", "--site", str(archive)])
+    assert result.exit_code == 1
+    assert re.search(r"\.newsgloss/bodies-[^ ]*\.pack: No space left on device", result.output), result.output
+    assert _tree(archive / "output") == before
+    assert {p.name: p.stat().st_size for p in (archive / ".newsgloss").glob("bodies-*.pack")} == packs
+    monkeypatch.setattr(os, "pwrite", real_pwrite)
+    build(load_config(archive))
+    assert _tree(archive / "output") == _clean_build(archive, tmp_path)
+
+
 def test_parallel_cached_build_equals_the_one_process_reference_renderer(
         archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Forked workers, the body pack and deps' sitemap give exactly what render_site gives."""

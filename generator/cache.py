@@ -12,7 +12,6 @@ import copyreg
 import dataclasses
 import errno
 import hashlib
-import multiprocessing
 import os
 import pickle
 import time
@@ -414,8 +413,9 @@ class BodyPack:
 
     Readers use `os.pread`, so forked workers can share the open file. Forked workers also append
     (an annotate worker stores what it made itself: ~35 KB an article that would otherwise cross
-    a pipe to this process): the end of the file is a counter in shared memory, and each writer
-    takes its span from it before writing there, so no two writes overlap.
+    a pipe to this process): each writer reserves its span by extending the file under a POSIX
+    record lock (one per process, so forked workers exclude each other; no semaphore or shared
+    memory needed), then writes there, so no two writes overlap.
     """
 
     def __init__(self, path: Path, fresh: bool) -> None:
@@ -425,7 +425,6 @@ class BodyPack:
         self.path = path
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if fresh else 0), 0o644)
         self._start = os.fstat(self._fd).st_size
-        self._end = multiprocessing.Value("q", self._start)  # shared with the workers forked later
 
     def discard(self) -> None:
         """Undo this build's additions (a failed build leaves the cache as it found it)."""
@@ -445,11 +444,9 @@ class BodyPack:
     def add_bytes(self, data: bytes) -> tuple[int, int]:
         """Append something pickled already (from this process or a forked worker); return its
         (offset, length)."""
-        with self._end.get_lock():
-            offset = self._end.value
-            self._end.value = offset + len(data)
         view, done = memoryview(data), 0
         try:
+            offset = self._reserve(len(data))
             while done < len(data):  # a short write (a full disk) goes on where it stopped, or fails
                 written = os.pwrite(self._fd, view[done:], offset + done)
                 if written == 0:
@@ -458,6 +455,18 @@ class BodyPack:
         except OSError as exc:  # named: the build's error line says which file could not be written
             raise OSError(exc.errno, exc.strerror, str(self.path)) from None
         return offset, len(data)
+
+    def _reserve(self, size: int) -> int:
+        """The offset of `size` bytes at the end of the pack, which no other writer will get."""
+        if fcntl is not None:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        try:
+            offset = os.fstat(self._fd).st_size  # the end of every span reserved so far
+            os.ftruncate(self._fd, offset + size)
+        finally:
+            if fcntl is not None:
+                fcntl.lockf(self._fd, fcntl.LOCK_UN)
+        return offset
 
     def get(self, span: tuple[int, int]) -> Any:
         return pickle.loads(os.pread(self._fd, span[1], span[0]))

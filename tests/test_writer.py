@@ -327,8 +327,16 @@ def test_a_kill_between_any_two_steps_never_leaves_a_mixed_site(site: Path, tmp_
         assert leftovers(output) == ([".output.spare"] if spare else []), f"killed at step {kill_at}"
 
 
+class _FullDiskFile(io.BufferedWriter):
+    """A file that opens, then finds the disk full when written to (as a real one does)."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("fails", ["opening a file", "writing a file"])
 def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched(
-        site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        site_dir: Path, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
     from click.testing import CliRunner
 
     from generator.cli import main
@@ -342,8 +350,10 @@ def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched
     def full_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         if "x" in mode:
             calls["n"] += 1
-            if calls["n"] == 5:
+            if calls["n"] == 5 and fails == "opening a file":
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+            if calls["n"] == 5:
+                return _FullDiskFile(real_open(file, mode, *args, buffering=0, **kwargs))
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(writer, "open", full_disk, raising=False)
@@ -351,7 +361,7 @@ def test_a_full_disk_during_a_real_build_is_one_line_exit_1_and_output_untouched
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert len(lines) == 2 and "Traceback" not in result.output
-    assert lines[0].startswith(f"{site_dir / 'output'}: cannot write the site (")
+    assert lines[0].startswith(f"{site_dir / 'output'}: cannot write the site ({site_dir}/")  # names the file
     assert lines[0].endswith(f": No space left on device; {site_dir / 'output'} was left as it was")
     assert tree(site_dir / "output") == before
     assert leftovers(site_dir / "output") == []

@@ -92,7 +92,7 @@ def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTar
 
     def resolve(scheme: str, slug: str) -> EntityTarget | None:
         group = "actors" if scheme == "actor" else "locations"
-        entity = (site.actors if group == "actors" else site.locations).get(slug)
+        entity = site.registry(group).get(slug)
         if entity is None:
             return None
         href = relative_url(page_file(group, slug), here)  # a string: ten links an article
@@ -136,8 +136,7 @@ def _entity_page(site: Site, target: str) -> bool:
     the site key, so a link there needs no check on every build (entity links are most links)."""
     group, _, rest = target.partition("/")
     slug, _, name = rest.partition("/")
-    return name == "index.html" and slug in (site.actors if group == "actors" else
-                                             site.locations if group == "locations" else ())
+    return name == "index.html" and group in GROUPS and slug in site.registry(group)
 
 
 def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
@@ -162,7 +161,7 @@ def annotate_entities(site: Site, cfg: SiteConfig) -> dict[str, AnnotatedBody]:
     md = make_parser()
     entity_bodies = {}
     for group in GROUPS:
-        for slug, entity in (site.actors if group == "actors" else site.locations).items():
+        for slug, entity in site.registry(group).items():
             page = page_path(group, slug)
             entity_bodies[f"{group}/{slug}"] = annotate(md, entity.body.text, entity.body.path,
                                                         entity.body.first_line, _resolver(site, page),
@@ -514,7 +513,7 @@ def _body_links(site: Site, cache: ArticleCache, entity_bodies: Mapping[str, Ann
     for article in site.articles:
         yield article.body.path, cache.bodies[article.slug].links
     for group in GROUPS:
-        for slug, entity in (site.actors if group == "actors" else site.locations).items():
+        for slug, entity in site.registry(group).items():
             yield entity.body.path, link_targets(page_file(group, slug), entity_bodies[f"{group}/{slug}"].hrefs)
 
 

@@ -79,7 +79,7 @@ def unmentioned(site: Site, index: MentionIndex) -> list[Problem]:
     """Warn about registry entries that no published article mentions (their pages are empty)."""
     problems = []
     for group in GROUPS:
-        for slug, entity in sorted((site.actors if group == "actors" else site.locations).items()):
+        for slug, entity in sorted(site.registry(group).items()):
             if not index.articles_of.get(f"{group}/{slug}"):
                 problems.append(problem(entity.body.path, 0, f"{entity.name!r} is mentioned by no "
                                                              f"published article; its page lists nothing "

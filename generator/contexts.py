@@ -185,7 +185,7 @@ def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], 
 
     from generator.maps import MapPoint, overview_svg
 
-    registry = site.actors if group == "actors" else site.locations
+    registry = site.registry(group)
     found = sorted(refs(site, index, [f"{group}/{s}" for s in registry]),
                    key=lambda r: (unidecode(r.entity.name).casefold(), r.key))
     title = "People & organisations" if group == "actors" else "Places"
@@ -225,9 +225,8 @@ class SiteLookups:
 def site_lookups(site: Site, index: MentionIndex) -> SiteLookups:
     """The lookups `contexts` makes for `site` and `index`."""
     made: dict[str, EntityRef | None] = {}
-    registry = {group: sorted(refs(site, index, [f"{group}/{s}" for s in (site.actors if group == "actors" else site.locations)],
-                                   made), key=lambda r: r.key)
-                for group in GROUPS}
+    registry = {group: sorted(refs(site, index, [f"{group}/{s}" for s in site.registry(group)], made),
+                              key=lambda r: r.key) for group in GROUPS}
     return SiteLookups(site.articles, {a.slug: a for a in site.articles},
                        {page_file("articles", a.slug): i for i, a in enumerate(site.articles)}, made, registry)
 

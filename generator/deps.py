@@ -61,7 +61,7 @@ def page_digests(site: Site, index: MentionIndex, article_digests: Mapping[str, 
         near = [front[articles[j].slug] for j in (i - 1, i + 1) if 0 <= j < len(articles)]
         pages[page_file("articles", article.slug)] = _digest([art[article.slug], *near, *ref_of[article.slug]])
     for group in GROUPS:
-        registry = site.actors if group == "actors" else site.locations
+        registry = site.registry(group)
         keys = sorted(f"{group}/{slug}" for slug in registry)
         pages[f"{group}/index.html"] = pages[f"{group}/{RANKED_NAME}"] = _digest(ref.get(k, k) for k in keys)
         for key in keys:

@@ -46,10 +46,14 @@ class Site:
     drafts: tuple[Article, ...] = ()
     """Articles with `draft: true` (checked, not published)."""
 
+    def registry(self, group: str) -> Mapping[str, Entity]:
+        """The actors or the locations (`group` is `actors` or `locations`), by slug."""
+        return self.actors if group == "actors" else self.locations
+
     def entity(self, entity_key: str) -> Entity | None:
         """Look up `actors/<slug>` or `locations/<slug>`."""
         group, _, slug = entity_key.partition("/")
-        return (self.actors if group == "actors" else self.locations).get(slug)
+        return (self.actors if group == "actors" else self.locations).get(slug)  # hot: no call to registry()
 
 
 def page_file(group: str, slug: str) -> str:

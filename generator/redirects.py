@@ -32,7 +32,7 @@ class RedirectContext:
 def redirects(site: Site) -> Iterator[RedirectContext]:
     """One context per `redirect_from` slug that no live entity uses, in a fixed order."""
     for group in GROUPS:
-        registry = site.actors if group == "actors" else site.locations
+        registry = site.registry(group)
         claimed: set[str] = set()
         for slug, entity in sorted(registry.items()):
             for old in entity.redirect_from:
@@ -46,7 +46,7 @@ def redirect_problems(site: Site) -> list[Problem]:
     """A redirect may not take the URL of a live entity or another redirect."""
     problems = []
     for group in GROUPS:
-        registry = site.actors if group == "actors" else site.locations
+        registry = site.registry(group)
         owner: dict[str, str] = {}
         for slug, entity in sorted(registry.items()):
             for old in entity.redirect_from:

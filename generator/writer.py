@@ -451,10 +451,9 @@ def _fill(staging: Path, files: Iterable[RenderedFile], present: set[str] | None
         if rel in seen:
             raise OutputError(f"two items would both be written to {rel}")
         seen.add(rel)
-        path = _target(staging, item.path)
         done.written.append(rel)
-        # a file a render process wrote there already (`place`) is fresh and needs nothing more
-        linked = False if item.placed else _stage(item, path, present, made, folders)
+        # a file a render process wrote there already (`place`, which checked its path) is fresh
+        linked = False if item.placed else _stage(item, _target(staging, item.path), present, made, folders)
         if linked is None:
             continue  # the spare holds this very file already
         if not linked:

@@ -15,6 +15,7 @@ import re
 from typing import Callable, Union
 
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.common.utils import escapeHtml as _escape  # markdown-it's own: the same escaping
 from markupsafe import Markup
 
 from generator.errors import Problem, problem
@@ -46,20 +47,6 @@ Piece = Union[str, tuple[str, ...]]
 
 class _GiveUp(Exception):
     """The body is outside the subset: markdown-it must read it."""
-
-
-def _escape(text: str) -> str:
-    """markdown-it's escapeHtml (`<` is outside the subset, but entity names and notes come from
-    the registry)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    return text
 
 
 def _emphasis(src: str, at: int) -> tuple[int, str]:

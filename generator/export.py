@@ -7,8 +7,8 @@ one article re-formats only that article's rows.
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 from json.encoder import encode_basestring  # the C string encoder when there is one
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterable, Iterator, Sequence
@@ -34,11 +34,10 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     date = article.date.isoformat()
     lines: list[str] = []
     objects: list[str] = []
-    record = _records()
     # the fields an article or entity shares are formatted once: JSON as "   \"name\": value" lines, CSV as fields
     head = "  {\n" + "".join(f'   "{k}": {encode_basestring(v)},\n'
                               for k, v in zip(FIELDS, (date, article.slug, article.title)))
-    row_head = record((date, article.slug, article.title))
+    row_head = _record((date, article.slug, article.title))
     shared: dict[str, tuple[str, str]] = {}
     for m in sorted(mentions, key=lambda m: (int(m.anchor.rpartition("-")[2] or 0), m.entity)):
         entity = site.entity(m.entity)
@@ -48,31 +47,30 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
         if m.entity not in shared:
             shared[m.entity] = ("".join(f'   "{k}": {encode_basestring(v)},\n'
                                         for k, v in zip(FIELDS[3:6], (m.entity, entity.name, entity.kind))),
-                                record((m.entity, entity.name, entity.kind)))
+                                _record((m.entity, entity.name, entity.kind)))
         fields, row_part = shared[m.entity]
-        lines.append(f"{row_head},{row_part},{record((m.sentence, anchored))}\r\n")
+        lines.append(f"{row_head},{row_part},{_field(m.sentence)},{_field(anchored)}\r\n")
         objects.append(f'{head}{fields}   "{FIELDS[6]}": {encode_basestring(m.sentence)},\n'
                        f'   "{FIELDS[7]}": {encode_basestring(anchored)}\n  }}')
     return "".join(lines).encode("utf-8"), ",\n".join(objects).encode("utf-8")
 
 
-class _Sink(list[str]):
-    """What a csv.writer writes to: each record, in one `write` call, as an item."""
+_QUOTED = re.compile('[",\r\n]')
+"""What makes csv.writer (excel dialect, "\r\n" line ends) quote a field: the delimiter, the quote
+character, a line-end character."""
 
-    write = list.append
+
+def _field(text: str) -> str:
+    """A field as csv.writer writes it in a record of two or more (`tests/test_export.py` holds the
+    two together): a writer call a row cost three times as much, for ~20 rows an article."""
+    return f'"{text.replace(chr(34), 2 * chr(34))}"' if _QUOTED.search(text) else text
 
 
-def _records() -> Callable[[Sequence[str]], str]:
-    """A function formatting fields (at least two) as csv.writer formats them in a record, line end
-    left out: joined with commas, the parts of a record make the record (each field is quoted on
-    its own), so an article's and an entity's fields are formatted once, not once per sentence."""
-    sink = _Sink()
-    writer = csv.writer(sink, lineterminator="\r\n")  # its line end decides quoting (\r and \n are quoted)
-
-    def record(fields: Sequence[str]) -> str:
-        writer.writerow(fields)
-        return sink.pop()[:-2]
-    return record
+def _record(fields: Sequence[str]) -> str:
+    """Fields as csv.writer formats them in a record, line end left out: joined with commas, the
+    parts of a record make the record (each field is quoted on its own), so an article's and an
+    entity's fields are formatted once, not once per sentence."""
+    return ",".join(map(_field, fields))
 
 
 def index_rows(site: Site, index: MentionIndex, cfg: SiteConfig) -> Iterator[tuple[bytes, bytes]]:

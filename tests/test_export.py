@@ -60,9 +60,8 @@ def test_joined_rows_are_byte_identical_to_whole_table_dumps(articles: list[list
 @example(['a "q"', "x,y", "\r\n", "\n", " lead", "", "\u2028", "tail\r"])
 def test_csv_records_made_of_parts_are_the_whole_rows(fields: list[str]) -> None:
     """article_rows formats an article's, an entity's and a sentence's fields apart and joins them."""
-    from generator.export import _records
+    from generator.export import _record as record
 
-    record = _records()
     whole = io.StringIO(newline="")
     csv.writer(whole, lineterminator="\r\n").writerow(fields)
     assert f"{record(fields[:3])},{record(fields[3:6])},{record(fields[6:])}\r\n" == whole.getvalue()

@@ -21,7 +21,8 @@ from generator.content import Article, Content, load_content
 from generator.deps import page_digests, sitemap_digest, sitemap_pages
 from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
-from generator.incremental import ArticleCache, LazyBodies, PackedArticle, cached_index, pack_article, site_key
+from generator.incremental import (ArticleCache, LazyBodies, PackedArticle, cached_index, pack_article, site_key,
+                                   write_packed)
 from generator.linkcheck import check_link_targets, link_targets
 from generator.markdown import AnnotatedBody, annotate, make_parser
 from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
@@ -150,8 +151,8 @@ def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
         for article in map(cache.with_text, chunk):
             body, found, links, rows = _annotated(md, site, cfg, article)
             warned = drift(replace(site, articles=(article,), drafts=()), {article.slug: body})
-            out.append(pack_article(cache.pack, body, found, warned, links, rows))
-        return out
+            out.append(pack_article(body, found, warned, links, rows))
+        return write_packed(cache.pack, out)
 
     return map_chunks(task, articles)
 

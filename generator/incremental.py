@@ -260,10 +260,11 @@ def part_keys(counts: Sequence[tuple[str, int]], quoted: Sequence[str]) -> list[
     return named + [key for key in quoted if key not in named]
 
 
-def pack_article(pack: BodyPack, body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
-                 links: tuple[tuple[str, str, int], ...], rows: tuple[bytes, bytes]) -> PackedArticle:
-    """Pickle an annotated article into the body pack, for the cache (in the worker that
-    annotated it: only the small facts go back to the building process)."""
+def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Problem],
+                 links: tuple[tuple[str, str, int], ...], rows: tuple[bytes, bytes]) -> tuple[PackedArticle, bytes]:
+    """Pickle an annotated article for the body pack, in the worker that annotated it (only the
+    small facts go back to the building process): (its facts, with spans counted from the start of
+    its bytes, and the bytes). `write_packed` writes a chunk of them."""
     counts: dict[str, int] = {}
     for mention in mentions.mentions:
         counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
@@ -276,13 +277,26 @@ def pack_article(pack: BodyPack, body: AnnotatedBody, mentions: ArticleMentions,
     sentences = b"".join(parts)
     blobs = (pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), sentences,
              pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
-    offset, _ = pack.add_bytes(b"".join(blobs))  # one write, not three
-    spans = []
+    spans, offset = [], 0
     for blob in blobs:
         spans.append((offset, len(blob)))
         offset += len(blob)
-    return PackedArticle((spans[0], spans[1], spans[2]), mentions.keys, named, body.linked, body.problems, tuple(drift), quoted, links,
-                         sha_of(rows[0] + b"\0" + rows[1]), sha_of(sentences), tuple(len(part) for part in parts))
+    return (PackedArticle((spans[0], spans[1], spans[2]), mentions.keys, named, body.linked, body.problems,
+                          tuple(drift), quoted, links, sha_of(rows[0] + b"\0" + rows[1]), sha_of(sentences),
+                          tuple(len(part) for part in parts)),
+            b"".join(blobs))
+
+
+def write_packed(pack: BodyPack, packed: Sequence[tuple[PackedArticle, bytes]]) -> list[PackedArticle]:
+    """Append `pack_article`'s bytes of a chunk of articles to the pack in one write (one span
+    reserved under the pack's lock, not one an article); return their facts with spans in the pack."""
+    offset, _ = pack.add_bytes(b"".join(data for _, data in packed))
+    out = []
+    for facts, data in packed:
+        spans = tuple((offset + at, size) for at, size in facts.spans)
+        out.append(replace(facts, spans=spans))  # type: ignore[arg-type]
+        offset += len(data)
+    return out
 
 
 def _unless_racy(stat: tuple[int, int, int]) -> tuple[int, int, int]:

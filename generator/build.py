@@ -17,7 +17,7 @@ from generator.cache import (UNSETTLED, BuildRecord, fingerprint, load_record, l
                              save_state, settled, site_lock, unchanged)
 from generator.checks import drift
 from generator.config import SiteConfig
-from generator.content import Article, Content, load_content
+from generator.content import Article, Content, load_content, load_registry
 from generator.deps import page_digests, sitemap_digest, sitemap_pages
 from generator.export import EXPORTS, article_rows, write_exports
 from generator.errors import ContentError, Problem, errors_in, problem
@@ -25,7 +25,7 @@ from generator.incremental import (ArticleCache, LazyBodies, PackedArticle, cach
                                    write_packed)
 from generator.linkcheck import check_link_targets, link_targets
 from generator.markdown import AnnotatedBody, annotate, make_parser
-from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, merge_mentions,
+from generator.model import (GROUPS, ArticleMentions, MentionIndex, Site, build_site, front_keys, merge_mentions,
                              mentions_in, page_file, page_path)
 from generator.parallel import MIN_PARALLEL, map_chunks, map_shared, paused_gc, trim_memory, weighted_spans
 from generator.redirects import redirect_problems
@@ -157,6 +157,21 @@ def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
     return map_chunks(task, articles)
 
 
+def _packer(site: Site, cfg: SiteConfig) -> Callable[[Article], tuple[PackedArticle, bytes]]:
+    """`ArticleCache.annotate` for a site whose registry is `site`'s (it has no articles yet): what
+    `packed_articles` makes of one article, in the worker that has just read it."""
+    parser: list[MarkdownIt] = []  # one per process, made where first needed
+
+    def pack(article: Article) -> tuple[PackedArticle, bytes]:
+        if not parser:
+            parser.append(make_parser())
+        alone = replace(site, articles=(article,),
+                        entities_of={article.slug: front_keys(article, site.actors, site.locations)})
+        body, found, links, rows = _annotated(parser[0], alone, cfg, article)
+        return pack_article(body, found, drift(alone, {article.slug: body}), links, rows)
+    return pack
+
+
 def annotate_entities(site: Site, cfg: SiteConfig) -> dict[str, AnnotatedBody]:
     """Render every entity's annotation (its page body)."""
     md = make_parser()
@@ -241,8 +256,17 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
     timer = timer or Stopwatch()
     read = cache.read_all if cache is not None else None
     read_entity = cache.read_entity if cache is not None else None
+
+    def load() -> tuple[Content, list[Problem]]:
+        registry = load_registry(cfg, read_entity)
+        if cache is not None and theme is not None:  # the site key first: articles are annotated as read
+            early = Site(articles=(), actors=registry[0]["actors"], locations=registry[0]["locations"], entities_of={})
+            cache.reuse(site_key(cfg, early, theme))
+            cache.annotate = _packer(early, cfg)
+        return load_content(cfg, read, read_entity, registry)
+
     with timer("load"):
-        content, problems = load_content(cfg, read, read_entity)
+        content, problems = load()
     imported: list[str] = []
     if import_new:
         with timer("import"):
@@ -254,14 +278,12 @@ def prepare(cfg: SiteConfig, *, import_new: bool = True, log: Log = lambda _: No
 
                 imported, found = import_seeds(cfg, content, new, log=log, progress=progress)
                 problems += found
-                content, problems_after = load_content(cfg, read, read_entity)
+                content, problems_after = load()
                 problems = [p for p in problems if p.path.startswith("seeds")] + problems_after
     with timer("model"):
         problems += changed_seeds(cfg, content)
         site, found = build_site(content, cfg)
         problems += found
-        if cache is not None and theme is not None:
-            cache.reuse(site_key(cfg, site, theme))
     with timer("annotate"):
         bodies, records, found, drifted = annotate_site(site, cfg, cache)
         entity_bodies = (annotate_entities(site, cfg) if cache is None or theme is None

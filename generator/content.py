@@ -357,22 +357,14 @@ EntityLoader = Callable[[str, str, str], tuple["Entity | None", list[Problem]]]
 """Loads one registry file given as (path, shown path, group): load_entity, or the build cache's reader."""
 
 
-def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None,
-                 read_entity: EntityLoader | None = None) -> tuple[Content, list[Problem]]:
-    """Load every article and registry file under content/; gather all problems.
+Registry = tuple[dict[str, dict[str, "Entity"]], list[Problem]]
+"""The entity registry ({"actors": {slug: Entity}, "locations": {…}}) and the problems found reading it."""
 
-    `read_articles` and `read_entity` replace `load_article` and `load_entity` (the build cache
-    passes readers that skip unchanged files).
-    """
+
+def load_registry(cfg: SiteConfig, read_entity: EntityLoader | None = None) -> Registry:
+    """Load every registry file under content/actors and content/locations."""
     problems: list[Problem] = []
-    articles: list[Article] = []
     registry: dict[str, dict[str, Entity]] = {"actors": {}, "locations": {}}
-    files = [(path, f"content/articles/{name}")
-             for path, name in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems)]
-    for article, found in (read_articles or (lambda items: [load_article(Path(p), s) for p, s in items]))(files):
-        problems += found
-        if article is not None:
-            articles.append(article)
     for group, entities in registry.items():
         for path, name in _markdown_files(cfg.content_dir / group, cfg.site_dir, problems):
             shown = f"content/{group}/{name}"
@@ -381,8 +373,29 @@ def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None,
             problems += found
             if entity is not None:
                 entities[entity.slug] = entity
+    return registry, problems
+
+
+def load_content(cfg: SiteConfig, read_articles: ArticleLoader | None = None,
+                 read_entity: EntityLoader | None = None, registry: Registry | None = None
+                 ) -> tuple[Content, list[Problem]]:
+    """Load every article and registry file under content/; gather all problems.
+
+    `read_articles` and `read_entity` replace `load_article` and `load_entity` (the build cache
+    passes readers that skip unchanged files); `registry` is `load_registry`'s, when read already.
+    """
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    files = [(path, f"content/articles/{name}")
+             for path, name in _markdown_files(cfg.content_dir / "articles", cfg.site_dir, problems)]
+    for article, found in (read_articles or (lambda items: [load_article(Path(p), s) for p, s in items]))(files):
+        problems += found
+        if article is not None:
+            articles.append(article)
+    entities, found = registry if registry is not None else load_registry(cfg, read_entity)
+    problems += found
     articles.sort(key=lambda a: a.slug)
-    return Content(tuple(articles), registry["actors"], registry["locations"]), problems
+    return Content(tuple(articles), entities["actors"], entities["locations"]), problems
 
 
 def parse_fields(text: str) -> dict[str, Any]:

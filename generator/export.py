@@ -11,7 +11,7 @@ import io
 import re
 from json.encoder import encode_basestring  # the C string encoder when there is one
 from pathlib import Path, PurePosixPath
-from typing import IO, Callable, Iterable, Iterator, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 from generator.config import SiteConfig
 from generator.content import Article

@@ -46,8 +46,12 @@ def site_key(cfg: SiteConfig, site: Site, theme: Theme) -> str:
     return digest.hexdigest()
 
 
-Parsed = tuple["CachedFile | None", "Article | None", list[Problem]]
-"""A file parsed for the cache: its entry (None when it cannot be read now), article and problems."""
+Parsed = tuple["CachedFile | None", "Article | None", list[Problem], "PackedArticle | None"]
+"""A file parsed for the cache: its entry (None when it cannot be read now), article, problems,
+and what `ArticleCache.annotate` made of it (None when it was not annotated as it was read)."""
+
+Packer = Callable[[Article], tuple["PackedArticle", bytes]]
+"""Annotates one article (with its Markdown) and pickles it for the body pack (`pack_article`)."""
 
 
 class ArticleCache:
@@ -72,29 +76,42 @@ class ArticleCache:
         self.entities: tuple[int, int] = (0, 0)
         """Where this build's registry bodies are in the pack (see SiteState.entities)."""
         self.key = ""
+        self.annotate: Packer | None = None
+        """Set once the site key is known (`reuse`): `read_all` then annotates each article whose
+        body is not cached where it parses it, so that its file is read and decoded once."""
+        self._fresh: dict[str, tuple[str, PackedArticle]] = {}
+        """Shown path -> (digest of the file, what `annotate` made of it) for articles read in this
+        build (a second `read_all`, after an import, keeps those whose file and key are the same)."""
         self._replaced: list[BodyPack] = []
         self.pack = BodyPack(cfg.site_dir / CACHE_DIR / (state.pack if state is not None else new_pack_name()),
                              state is None)
 
     def read_all(self, files: Sequence[tuple[str, str]]) -> list[tuple[Article | None, list[Problem]]]:
         """content.load_article for each (path, shown path), skipping files whose size, mtime and
-        inode are as last read; the others are parsed in parallel workers.
+        inode are as last read; the others are parsed in parallel workers, which also annotate
+        those whose body is not cached (with `annotate`, when set; `cached` then has them).
 
-        Articles come without their Markdown (`with_text` reads it where it is annotated), so the
-        text of ten thousand articles never sits in this process (nor in its forked workers).
+        Articles come without their Markdown (`with_text` reads it where it is annotated later), so
+        the text of ten thousand articles never sits in this process (nor in its forked workers).
         """
         known = [self._known(path, shown) for path, shown in files]
         todo = [(path, shown, stat) for (path, shown), (stat, old) in zip(files, known) if old is None]
 
         def parse(chunk: Sequence[tuple[str, str, tuple[int, int, int] | None]]) -> list[Parsed]:
-            return [self._parse(Path(path), shown, stat) for path, shown, stat in chunk]
+            parsed = [self._parse(Path(path), shown, stat) for path, shown, stat in chunk]
+            made = [one[3] for one in parsed if one[3] is not None]
+            packed = iter(write_packed(self.pack, made) if made else ())  # the chunk's pickles in one write
+            return [(entry, article, problems, None if one is None else next(packed))
+                    for entry, article, problems, one in parsed]
 
         parsed = iter(map_chunks(parse, todo))
         out: list[tuple[Article | None, list[Problem]]] = []
         for (path, shown), (stat, old) in zip(files, known):
             entry = old
             if entry is None:
-                entry, article, problems = next(parsed)
+                entry, article, problems, packed = next(parsed)
+                if packed is not None and entry is not None:
+                    self._fresh[shown] = entry.sha, packed
                 if entry is None:  # unreadable now: nothing to remember
                     out.append((article, problems))
                     continue
@@ -117,7 +134,9 @@ class ArticleCache:
         old = self.state.files.get(shown) if self.state else None
         return stat, old if old is not None and old.stat == stat else None
 
-    def _parse(self, path: Path, shown: str, stat: tuple[int, int, int] | None) -> Parsed:
+    def _parse(self, path: Path, shown: str, stat: tuple[int, int, int] | None
+               ) -> tuple[CachedFile | None, Article | None, list[Problem], tuple[PackedArticle, bytes] | None]:
+        """A file parsed (`Parsed`), with `annotate`'s pickles of it not yet in the pack."""
         old = self.state.files.get(shown) if self.state else None
         try:
             if stat is None:
@@ -125,15 +144,24 @@ class ArticleCache:
             data = path.read_bytes()
             sha = sha_of(data)
         except OSError:
-            return (None, *load_article(path, shown))
+            return (None, *load_article(path, shown), None)
         stat = _unless_racy(stat)
+        made = None
         if old is not None and old.sha == sha:
             entry = CachedFile(stat, sha, old.article, old.problems, old.front)
         else:
             article, problems = load_article(path, shown, data)
             bare = without_text(article)
             entry = CachedFile(stat, sha, bare, tuple(problems), front_digest(bare))
-        return entry, entry.article, list(entry.problems)
+            if (article is not None and self.annotate is not None and not self._has_body(article.slug, sha)
+                    and self._fresh.get(shown, ("",))[0] != sha):
+                made = self.annotate(article)
+        return entry, entry.article, list(entry.problems), made
+
+    def _has_body(self, slug: str, sha: str) -> bool:
+        """Whether the cache holds the body of the article `slug` as made from a file with digest `sha`."""
+        entry = self.state.bodies.get(slug) if self.state is not None else None
+        return entry is not None and entry.sha == sha
 
     def read_entity(self, path: str, shown: str, group: str) -> tuple[Entity | None, list[Problem]]:
         """content.load_entity, skipping a file whose size, mtime and inode are as last read."""
@@ -161,6 +189,8 @@ class ArticleCache:
 
     def reuse(self, key: str) -> None:
         """Set this build's site key; cached bodies count only when the last build had the same."""
+        if key != self.key:
+            self._fresh.clear()  # annotated with another registry (before an import added to it): again
         self.key = key
         if self.state is not None and self.state.key != key:
             self._replaced.append(self.pack)
@@ -176,7 +206,12 @@ class ArticleCache:
         return article if text is None else replace(article, body=replace(article.body, text=text))
 
     def cached(self, article: Article) -> CachedBody | None:
-        """The article's body from the last build, if its file and the site key are unchanged."""
+        """The article's body from the last build, if its file and the site key are unchanged, or
+        as `read_all` annotated it."""
+        fresh = self._fresh.pop(article.body.path, None)
+        if fresh is not None and fresh[0] == self.sha.get(article.body.path):
+            self.add(article, fresh[1])
+            return self.bodies[article.slug]
         if self.state is None:
             return None
         entry = self.state.bodies.get(article.slug)

@@ -79,24 +79,27 @@ def build_site(content: Content, cfg: SiteConfig) -> tuple[Site, list[Problem]]:
         by_slug[article.slug] = article
     entities_of: dict[str, tuple[str, ...]] = {}
     for article in by_slug.values():
-        keys: list[str] = []
         for group, slugs, registry in (("actors", article.actors, content.actors),
                                        ("locations", article.locations, content.locations)):
             for slug in slugs:
-                if slug in registry:
-                    keys.append(key(group, slug))
-                else:
+                if slug not in registry:
                     hint = " (it is a location)" if slug in content.locations else (
                         " (it is an actor)" if slug in content.actors else "")
                     problems.append(problem(article.body.path, 0, f"{group}: unknown {group[:-1]} "
                                                                   f"{slug!r}{hint}; add content/{group}/{slug}.md"))
-        entities_of[article.slug] = tuple(keys)
+        entities_of[article.slug] = front_keys(article, content.actors, content.locations)
     problems += _name_clashes(content)
     ordered = sorted(by_slug.values(), key=lambda a: (-a.date.toordinal(), a.slug))
     site = Site(articles=tuple(a for a in ordered if not a.draft),
                 actors=content.actors, locations=content.locations,
                 entities_of=entities_of, drafts=tuple(a for a in ordered if a.draft))
     return site, problems
+
+
+def front_keys(article: Article, actors: Mapping[str, Entity], locations: Mapping[str, Entity]) -> tuple[str, ...]:
+    """Entity keys of the registry entities an article's front matter lists, actors first."""
+    return (*(key("actors", slug) for slug in article.actors if slug in actors),
+            *(key("locations", slug) for slug in article.locations if slug in locations))
 
 
 def _name_clashes(content: Content) -> list[Problem]:

@@ -335,3 +335,20 @@ def test_a_second_build_of_the_same_site_waits_for_the_first_instead_of_sharing_
     assert out.startswith(f"another build of {site_dir} is running: waiting for it to finish\n"), out
     assert (site_dir / "output" / "index.html").is_file()
     build(load_config(site_dir))  # and the lock is free again: the next build does not wait
+
+
+def test_articles_read_before_an_import_are_annotated_again_with_the_entities_it_adds(seed_site: Path,
+                                                                                      tmp_path: Path) -> None:
+    """Articles are annotated as they are read, with the registry as it is then; a build that then
+    imports a seed whose stubs add to the registry annotates them again (their links to the new
+    entity resolve), and gives what a build of the imported site gives."""
+    (seed_site / "content/actors/benjamin-netanyahu.md").unlink()
+    for suffix in (".txt", ".yaml"):  # a second copy of the seed: its import adds the stub again
+        shutil.copy(next((seed_site / "seeds").glob(f"*{suffix}")), seed_site / "seeds" / f"copy{suffix}")
+    report = build(load_config(seed_site))
+    assert "content/actors/benjamin-netanyahu.md" in report.imported
+    page = seed_site / "output/articles/blinken-meets-with-netanyahu-as-us-israel-tensions-rise/index.html"
+    assert 'href="../../actors/benjamin-netanyahu/index.html"' in page.read_text(encoding="utf-8")
+    searchless = [{k: v for k, v in tree.items() if not k.startswith("pagefind/")}  # not byte-identical by design
+                  for tree in (_tree(seed_site / "output"), _clean_build(seed_site, tmp_path))]
+    assert searchless[0] == searchless[1]

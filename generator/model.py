@@ -10,7 +10,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from generator.config import SiteConfig
 from generator.content import Article, Content, Entity
@@ -343,6 +343,33 @@ def _find(paragraph: Paragraph, forms: Forms, owner: Mapping[str, str]) -> list[
     return sorted(found)
 
 
+_JOIN = "\x00"
+"""Joins an article's paragraphs for `_find_all`: not a word character, and in no form (else the
+paragraphs are scanned one by one)."""
+
+
+def _find_all(paragraphs: Sequence[Paragraph], forms: Forms, owner: Mapping[str, str]) -> list[list[tuple[int, int, str]]]:
+    """`_find` for each paragraph, from one scan of their texts joined: one search per form word an
+    article, not one a paragraph. No match spans two paragraphs (no form holds the joint), and the
+    joint is no word character, so each paragraph's matches are those a scan of it alone finds."""
+    if any(not form or _JOIN in form for form in forms.ranked):
+        return [_find(paragraph, forms, owner) for paragraph in paragraphs]
+    matches = _scan(_JOIN.join(p.text for p in paragraphs), forms)
+    upcoming = next(matches, None)
+    out, offset = [], 0
+    for paragraph in paragraphs:
+        end = offset + len(paragraph.text)
+        found = list(paragraph.links)
+        while upcoming is not None and upcoming[0] < end:
+            start, stop = upcoming[0] - offset, upcoming[1] - offset
+            if not any(s < stop and start < e for s, e, _ in paragraph.links):
+                found.append((start, stop, owner[upcoming[2]]))
+            upcoming = next(matches, None)
+        out.append(sorted(found))
+        offset = end + len(_JOIN)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleMentions:
     """What one article contributes to the mention index (computed per article, merged in order)."""
@@ -362,8 +389,7 @@ def mentions_in(site: Site, article: Article, body: AnnotatedBody) -> ArticleMen
     indexed = index_forms(forms)
     found_all: list[ArticleMention] = []
     quotes: list[Quote] = []
-    for paragraph in body.paragraphs:
-        found = _find(paragraph, indexed, forms)
+    for paragraph, found in zip(body.paragraphs, _find_all(body.paragraphs, indexed, forms)):
         if not found:
             continue
         speakers = [f for f in found if (e := site.entity(f[2])) is not None and e.is_actor]

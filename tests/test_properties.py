@@ -364,3 +364,23 @@ def test_names_finds_whole_word_forms_as_the_pattern_did(title: str, form: str) 
     from generator.model import names
 
     assert names(title, form) == bool(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", title))
+
+
+_PARAGRAPH_PIECES = st.sampled_from(["Mr ", "Smith", "Ana Smith", "U.S.", " ", ".", "-", "é", "\n", "\x00", "’s", "x"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(_NAME_PIECES | st.just("\x00"), min_size=1, max_size=3).map("".join), min_size=1, max_size=6),
+       st.lists(st.tuples(st.lists(_PARAGRAPH_PIECES, max_size=12).map("".join), st.booleans()), max_size=5))
+def test_one_scan_of_an_articles_paragraphs_finds_what_a_scan_of_each_finds(forms: list[str],
+                                                                             texts: list[tuple[str, bool]]) -> None:
+    """mentions_in scans an article's paragraphs joined once: each paragraph's matches (and its
+    links, which win over names they overlap) are those `_find` gives for it alone."""
+    from generator.markdown import Paragraph
+    from generator.model import _find, _find_all, index_forms
+
+    owner = {form: f"actors/a{i}" for i, form in enumerate(dict.fromkeys(forms))}
+    indexed = index_forms(owner)
+    paragraphs = [Paragraph(f"p-{i}", text, ((0, min(4, len(text)), "actors/link"),) if linked and text else ())
+                  for i, (text, linked) in enumerate(texts)]
+    assert _find_all(paragraphs, indexed, owner) == [_find(p, indexed, owner) for p in paragraphs]

@@ -147,28 +147,28 @@ def packed_articles(site: Site, cfg: SiteConfig, articles: Sequence[Article],
     warnings."""
     def task(chunk: Sequence[Article]) -> list[PackedArticle]:
         md = make_parser()
-        out = []
-        for article in map(cache.with_text, chunk):
-            body, found, links, rows = _annotated(md, site, cfg, article)
-            warned = drift(replace(site, articles=(article,), drafts=()), {article.slug: body})
-            out.append(pack_article(body, found, warned, links, rows))
-        return write_packed(cache.pack, out)
+        return write_packed(cache.pack, [_pack_one(md, site, cfg, article) for article in map(cache.with_text, chunk)])
 
     return map_chunks(task, articles)
 
 
+def _pack_one(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> tuple[PackedArticle, bytes]:
+    """Annotate one article (with its Markdown) and pickle it for the body pack, with its drift warnings."""
+    body, found, links, rows = _annotated(md, site, cfg, article)
+    warned = drift(replace(site, articles=(article,), drafts=()), {article.slug: body})
+    return pack_article(body, found, warned, links, rows)
+
+
 def _packer(site: Site, cfg: SiteConfig) -> Callable[[Article], tuple[PackedArticle, bytes]]:
-    """`ArticleCache.annotate` for a site whose registry is `site`'s (it has no articles yet): what
-    `packed_articles` makes of one article, in the worker that has just read it."""
+    """`ArticleCache.annotate` for a site whose registry is `site`'s (it has no articles yet):
+    `_pack_one` in the worker that has just read the article."""
     parser: list[MarkdownIt] = []  # one per process, made where first needed
 
     def pack(article: Article) -> tuple[PackedArticle, bytes]:
         if not parser:
             parser.append(make_parser())
-        alone = replace(site, articles=(article,),
-                        entities_of={article.slug: front_keys(article, site.actors, site.locations)})
-        body, found, links, rows = _annotated(parser[0], alone, cfg, article)
-        return pack_article(body, found, drift(alone, {article.slug: body}), links, rows)
+        keys = {article.slug: front_keys(article, site.actors, site.locations)}
+        return _pack_one(parser[0], replace(site, entities_of=keys), cfg, article)
     return pack
 
 

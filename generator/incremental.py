@@ -110,11 +110,11 @@ class ArticleCache:
             entry = old
             if entry is None:
                 entry, article, problems, packed = next(parsed)
-                if packed is not None and entry is not None:
-                    self._fresh[shown] = entry.sha, packed
                 if entry is None:  # unreadable now: nothing to remember
                     out.append((article, problems))
                     continue
+                if packed is not None:
+                    self._fresh[shown] = entry.sha, packed
                 if entry.article is not None:  # one string object per slug: the state pickles it once
                     entry = replace(entry, article=replace(entry.article, actors=tuple(map(intern, entry.article.actors)),
                                                            locations=tuple(map(intern, entry.article.locations))))
@@ -153,15 +153,16 @@ class ArticleCache:
             article, problems = load_article(path, shown, data)
             bare = without_text(article)
             entry = CachedFile(stat, sha, bare, tuple(problems), front_digest(bare))
-            if (article is not None and self.annotate is not None and not self._has_body(article.slug, sha)
+            if (article is not None and self.annotate is not None and self._last_body(article.slug, sha) is None
                     and self._fresh.get(shown, ("",))[0] != sha):
                 made = self.annotate(article)
         return entry, entry.article, list(entry.problems), made
 
-    def _has_body(self, slug: str, sha: str) -> bool:
-        """Whether the cache holds the body of the article `slug` as made from a file with digest `sha`."""
+    def _last_body(self, slug: str, sha: str | None) -> CachedBody | None:
+        """The last build's body of the article `slug`, if made from a file with digest `sha` (and
+        the site key is the same: `reuse` drops the bodies otherwise)."""
         entry = self.state.bodies.get(slug) if self.state is not None else None
-        return entry is not None and entry.sha == sha
+        return entry if entry is not None and sha is not None and entry.sha == sha else None
 
     def read_entity(self, path: str, shown: str, group: str) -> tuple[Entity | None, list[Problem]]:
         """content.load_entity, skipping a file whose size, mtime and inode are as last read."""
@@ -212,13 +213,9 @@ class ArticleCache:
         if fresh is not None and fresh[0] == self.sha.get(article.body.path):
             self.add(article, fresh[1])
             return self.bodies[article.slug]
-        if self.state is None:
-            return None
-        entry = self.state.bodies.get(article.slug)
-        sha = self.sha.get(article.body.path)
-        if entry is None or sha is None or entry.sha != sha:
-            return None
-        self.bodies[article.slug] = entry
+        entry = self._last_body(article.slug, self.sha.get(article.body.path))
+        if entry is not None:
+            self.bodies[article.slug] = entry
         return entry
 
     def add(self, article: Article, packed: PackedArticle) -> None:

@@ -336,8 +336,14 @@ def _scan(text: str, forms: Forms) -> Iterator[tuple[int, int, str]]:
 
 
 def _find(paragraph: Paragraph, forms: Forms, owner: Mapping[str, str]) -> list[tuple[int, int, str]]:
-    found = [(s, e, k) for s, e, k in paragraph.links]
-    for start, end, form in _scan(paragraph.text, forms):
+    return _with_links(paragraph, _scan(paragraph.text, forms), owner)
+
+
+def _with_links(paragraph: Paragraph, matches: Iterable[tuple[int, int, str]],
+                owner: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    """(start, end, entity key) of a paragraph's links and of the name `matches` no link overlaps, in order."""
+    found = list(paragraph.links)
+    for start, end, form in matches:
         if not any(s < end and start < e for s, e, _ in paragraph.links):
             found.append((start, end, owner[form]))
     return sorted(found)
@@ -359,13 +365,11 @@ def _find_all(paragraphs: Sequence[Paragraph], forms: Forms, owner: Mapping[str,
     out, offset = [], 0
     for paragraph in paragraphs:
         end = offset + len(paragraph.text)
-        found = list(paragraph.links)
+        mine = []
         while upcoming is not None and upcoming[0] < end:
-            start, stop = upcoming[0] - offset, upcoming[1] - offset
-            if not any(s < stop and start < e for s, e, _ in paragraph.links):
-                found.append((start, stop, owner[upcoming[2]]))
+            mine.append((upcoming[0] - offset, upcoming[1] - offset, upcoming[2]))
             upcoming = next(matches, None)
-        out.append(sorted(found))
+        out.append(_with_links(paragraph, mine, owner))
         offset = end + len(_JOIN)
     return out
 

@@ -236,8 +236,14 @@ def _whole(text: str, start: int, end: int) -> bool:
     return (start == 0 or not _WORD.match(text, start - 1)) and not _WORD.match(text, end)
 
 
-def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
-    """Surface form -> entity key for the entities of one article (surnames only when unique)."""
+def _name_patterns(site: Site, keys: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(surface form -> entity key, surname -> person key) for the entities of one article.
+
+    A surname is a form only when no other person of the article has it; such a surname is also
+    named with a title before it (`Mr. Ortega`, `Dr Ortega`): those title forms are not listed
+    but found where the surname is (`Forms.titled`), and belong to the person unless another
+    entity has the very same form.
+    """
     forms: dict[str, str] = {}
     surnames: dict[str, list[str]] = defaultdict(list)
     for entity_key in keys:
@@ -249,12 +255,28 @@ def _name_patterns(site: Site, keys: Iterable[str]) -> dict[str, str]:
         last = surname(entity)
         if last is not None:  # only when no other person of the article has it (below)
             surnames[last].append(entity_key)
+    titled: dict[str, str] = {}
     for last, owners in surnames.items():
         if len(owners) == 1:
             forms.setdefault(last, owners[0])
-            for title in _TITLES:
-                forms.setdefault(f"{title} {last}", owners[0])
-    return forms
+            titled[last] = owners[0]
+    return forms, titled
+
+
+class _Owners(dict[str, str]):
+    """Form -> entity key, where a title form not listed (`Mr. Ortega`) is its surname's person's."""
+
+    def __init__(self, forms: Mapping[str, str], titled: Mapping[str, str]) -> None:
+        super().__init__(forms)
+        self._titled = titled
+
+    def __missing__(self, form: str) -> str:
+        return self._titled[form.partition(" ")[2]]
+
+
+def title_forms(last: str) -> list[str]:
+    """The forms a titled surname stands for: `Mr. Ortega`, `Dr Ortega`, … (see `_name_patterns`)."""
+    return [f"{title} {last}" for title in _TITLES]
 
 
 _WORD = re.compile(r"\w")
@@ -272,10 +294,15 @@ class Forms:
     forms it is the longest run of."""
     other: tuple[int, ...]
     """Ranks of the forms with no word character."""
+    titled: frozenset[int] = frozenset()
+    """Ranks of the surnames that stand for their title forms too (`title_forms`): where one is
+    found, so is each title form just before it (one check where the surname is, instead of
+    nineteen forms more an article's person to sort, index and look for)."""
 
 
-def index_forms(forms: Iterable[str]) -> Forms:
-    """Rank forms longest first and index them by their longest word."""
+def index_forms(forms: Iterable[str], titled: Iterable[str] = ()) -> Forms:
+    """Rank forms longest first and index them by their longest word; `titled` are forms (all
+    among `forms`) that also stand for their `title_forms`."""
     ranked = tuple(sorted(forms, key=len, reverse=True))
     by_word: dict[str, list[tuple[int, int]]] = {}
     other: list[int] = []
@@ -285,7 +312,24 @@ def index_forms(forms: Iterable[str]) -> Forms:
             other.append(rank)
         else:
             by_word.setdefault(word, []).append((rank, form.index(word)))
-    return Forms(ranked, {w: tuple(r) for w, r in by_word.items()}, tuple(other))
+    titles = set(titled)
+    return Forms(ranked, {w: tuple(r) for w, r in by_word.items()}, tuple(other),
+                 frozenset(rank for rank, form in enumerate(ranked) if form in titles))
+
+
+_TITLE_ENDS = frozenset(title[-1] for title in _TITLES)
+
+
+def _titles_before(text: str, start: int, last: str, starts: list[tuple[int, int, str]]) -> None:
+    """Add to `starts` each title form of `last` that ends where `last` starts (whole words:
+    `last` was found so, and a title form ends as it does)."""
+    if start < 2 or text[start - 1] != " " or text[start - 2] not in _TITLE_ENDS:
+        return
+    for title in _TITLES:
+        at = start - 1 - len(title)
+        if at >= 0 and text.startswith(title, at) and (at == 0 or not _WORD.match(text, at - 1)):
+            form = f"{title} {last}"
+            starts.append((at, -len(form), form))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same forms come back in article after article
@@ -305,8 +349,8 @@ def _scan(text: str, forms: Forms) -> Iterator[tuple[int, int, str]]:
     with honorifics: twenty of them share a surname), and each form is checked where its word
     is. One regex per article cost ~3 ms to compile.
     """
-    ranked = forms.ranked
-    starts: list[tuple[int, int]] = []
+    ranked, titled = forms.ranked, forms.titled
+    starts: list[tuple[int, int, str]] = []  # (where, minus its length, form): longest first at one place
     for word, group in forms.by_word.items():
         at = text.find(word)
         if at == -1:
@@ -320,19 +364,23 @@ def _scan(text: str, forms: Forms) -> Iterator[tuple[int, int, str]]:
             for place in places:
                 start = place - offset
                 if start >= 0 and text.startswith(form, start) and _whole(text, start, start + len(form)):
-                    starts.append((start, rank))
+                    starts.append((start, -len(form), form))
+                    if rank in titled:
+                        _titles_before(text, start, form, starts)
     for rank in forms.other:
         form = ranked[rank]
         at = text.find(form)
         while at != -1:
             if _whole(text, at, at + len(form)):
-                starts.append((at, rank))
+                starts.append((at, -len(form), form))
+                if rank in titled:
+                    _titles_before(text, at, form, starts)
             at = text.find(form, at + 1)
     pos = -1
-    for at, rank in sorted(starts):
+    for at, minus, form in sorted(starts):
         if at >= pos:
-            pos = at + len(ranked[rank])
-            yield at, pos, ranked[rank]
+            pos = at - minus
+            yield at, pos, form
 
 
 def _find(paragraph: Paragraph, forms: Forms, owner: Mapping[str, str]) -> list[tuple[int, int, str]]:
@@ -389,11 +437,11 @@ class ArticleMentions:
 def mentions_in(site: Site, article: Article, body: AnnotatedBody) -> ArticleMentions:
     """Every sentence of one article that names one of its entities."""
     keys = tuple(dict.fromkeys([*site.entities_of.get(article.slug, ()), *body.linked]))
-    forms = _name_patterns(site, keys)
-    indexed = index_forms(forms)
+    forms, titled = _name_patterns(site, keys)
+    indexed = index_forms(forms, titled)
     found_all: list[ArticleMention] = []
     quotes: list[Quote] = []
-    for paragraph, found in zip(body.paragraphs, _find_all(body.paragraphs, indexed, forms)):
+    for paragraph, found in zip(body.paragraphs, _find_all(body.paragraphs, indexed, _Owners(forms, titled))):
         if not found:
             continue
         speakers = [f for f in found if (e := site.entity(f[2])) is not None and e.is_actor]

@@ -297,6 +297,35 @@ def test_mention_scan_matches_the_regex_it_replaces(forms: list[str], text: str)
             [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
+_TITLED_PIECES = st.sampled_from(["Mr", "Mr.", "Mrs.", "Dr", "Dr.", "Sir", "Lady", "Messrs.", "Smith", "Smiths",
+                                  "Li", "Ana", "Ana Smith", "Mr Smith", "Mr. Li", ".", " ", "  ", "-", "é", "_",
+                                  "\x00", "(", "’s", "x", "Mr .", "Dr. é"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["Smith", "Li", "Ana Smith", "Mr Smith", "Mr. Li", "Dr", "Ana", "é", ".", "-"]),
+                min_size=1, max_size=6),
+       st.lists(st.sampled_from(["Smith", "Li", "Ana", ".", "é"]), max_size=3),
+       st.lists(_TITLED_PIECES, max_size=30).map("".join))
+def test_titled_surnames_find_what_their_listed_title_forms_would(forms: list[str], titled: list[str],
+                                                                  text: str) -> None:
+    """A surname standing for its title forms (`Mr. Smith`, `Dr Smith`…) finds the same mentions,
+    for the same owners, as the title forms listed among the others (a person's surname owns
+    its title forms unless another entity has the same form)."""
+    from generator.markdown import Paragraph
+    from generator.model import _find_all, _Owners, index_forms, title_forms
+
+    owner = {form: f"actors/a{i}" for i, form in enumerate(dict.fromkeys(forms + titled))}
+    surnames = {last: f"actors/p{i}" for i, last in enumerate(dict.fromkeys(titled))}
+    listed = dict(owner)
+    for last, person in surnames.items():
+        for form in title_forms(last):
+            listed.setdefault(form, person)
+    paragraphs = [Paragraph(f"p-{i}", part, ()) for i, part in enumerate(text.split("\n"))]
+    lazy = _find_all(paragraphs, index_forms(owner, surnames), _Owners(owner, surnames))
+    assert lazy == _find_all(paragraphs, index_forms(listed), listed)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.sampled_from(["actor", "location"]),
        st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8), min_size=1, max_size=4))

@@ -96,7 +96,18 @@ def _spans(total: int, size: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, total)) for i in range(0, total, size)]
 
 
-def _tapering_spans(total: int, count: int, largest: int = 256, smallest: int = 8) -> list[tuple[int, int]]:
+LARGEST = 256
+"""Most items in one chunk (what a chunk's results hold in memory at once)."""
+
+
+def _here(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], size: int) -> Iterator[R]:
+    """`task` over chunks of `items` in this process: with one CPU, ten thousand articles' results
+    (their pickles for the body pack among them) are never all held at once."""
+    for start, stop in _spans(len(items), size):
+        yield from task(items[start:stop])
+
+
+def _tapering_spans(total: int, count: int, largest: int = LARGEST, smallest: int = 8) -> list[tuple[int, int]]:
     """Consecutive spans for `count` workers: up to `largest` items each, smaller towards the end
     (an eighth of what is left per worker), so that the workers finish together instead of one
     waiting for the other's last large chunk (~0.3 s of annotating)."""
@@ -152,7 +163,7 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     """
     count = processes or workers()
     if count <= 1 or _in_this_process(count, items):
-        yield from task(items)
+        yield from _here(task, items, chunk_size or LARGEST)
         return
     spans = _spans(len(items), chunk_size) if chunk_size else _tapering_spans(len(items), count)
     with _pool(task, items, count) as pool:
@@ -180,7 +191,7 @@ def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, ch
     """
     count = (processes or workers()) - 1
     if _in_this_process(count, items):
-        yield from task(items)
+        yield from _here(task, items, LARGEST)
         return
     spans = spans or _spans(len(items), chunk_size)
     window = AHEAD * count

@@ -68,3 +68,19 @@ def test_forked_workers_append_to_one_body_pack_without_overwriting_each_other(t
     assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))  # no two spans overlap
     assert os.fstat(pack._fd).st_size == ends[-1][1]  # noqa: SLF001 - nothing written past the last span
     pack.close()
+
+
+@pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
+def test_one_process_works_through_a_large_site_a_chunk_at_a_time(monkeypatch, mapper) -> None:  # type: ignore[no-untyped-def]
+    """With one CPU (or NEWSGLOSS_WORKERS=1) the results of ten thousand articles, their pickles
+    for the body pack among them, are never all held at once (a 10,000-article load peaked at
+    800 MB): the task gets chunks of at most LARGEST items, and results come in order."""
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "1")
+    sizes: list[int] = []
+
+    def task(chunk):  # type: ignore[no-untyped-def]
+        sizes.append(len(chunk))
+        return [n * 2 for n in chunk]
+
+    assert list(mapper(task, list(range(1000)))) == [n * 2 for n in range(1000)]
+    assert max(sizes) <= parallel.LARGEST and sum(sizes) == 1000

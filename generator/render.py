@@ -153,9 +153,10 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
 
     @pass_context
     def url(ctx: Any, target: PurePosixPath | str) -> str:
-        if ctx["page"].template == "404.html":  # served at any depth: only absolute links work
+        page = ctx["page"]
+        if page.template == "404.html":  # served at any depth: only absolute links work
             return abs_url(target)
-        return pretty(relative_url(target, ctx["page"].path), cfg.pretty_links)
+        return pretty(relative_url(target, page.path), cfg.pretty_links)
 
     @pass_context
     def root(ctx: Any) -> str:

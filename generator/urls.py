@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -51,14 +52,13 @@ def check_slug(text: str) -> Slug:
 def relative_url(target: PurePosixPath | str, page: PurePosixPath | str) -> str:
     """Link from the file `page` to the file `target`, both site-root relative paths."""
     target, page = str(target), str(page)
+    # the common case, called for every link of every page: a link to another section
+    to, at = _plain(target), _plain(page)
+    if to is not None and at is not None and (not at[1] or to[0] != at[0]):
+        return "../" * at[1] + target
     if ".." in target or ".." in page or "//" in target or "//" in page or "./" in target or "./" in page:
         start = posixpath.dirname(page) or "."
         return relpath(target, start)
-    # the common case, called for every link of every page: plain string work, same result as relpath
-    first, slash, _ = page.partition("/")
-    if target and target != "." and target[0] != "/" and target[-1] != "/" and (
-            not slash or target.partition("/")[0] != first):
-        return "../" * page.count("/") + target  # no folder in common (a link to another section)
     up = page.split("/")[:-1]
     down = target.strip("/").split("/") if target not in ("", ".") else []
     common = 0
@@ -68,6 +68,16 @@ def relative_url(target: PurePosixPath | str, page: PurePosixPath | str) -> str:
         common += 1
     parts = [".."] * (len(up) - common) + down[common:]
     return "/".join(parts) or "."
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a page links to a few hundred targets; each page asks ~20 times
+def _plain(path: str) -> tuple[str, int] | None:
+    """(first segment, number of folders) of a path with nothing `relpath` would resolve (no `..`,
+    `//`, `./`, no leading or trailing `/`, not empty or `.`), else None."""
+    if (not path or path == "." or path[0] == "/" or path[-1] == "/" or ".." in path or "//" in path
+            or "./" in path):
+        return None
+    return path.partition("/")[0], path.count("/")
 
 
 def pretty(url: str, pretty_links: bool) -> str:

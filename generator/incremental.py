@@ -298,14 +298,18 @@ def pack_article(body: AnnotatedBody, mentions: ArticleMentions, drift: list[Pro
     small facts go back to the building process): (its facts, with spans counted from the start of
     its bytes, and the bytes). `write_packed` writes a chunk of them."""
     counts: dict[str, int] = {}
+    said: dict[str, list[tuple[str, str, str, int]]] = {}
     for mention in mentions.mentions:
         counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
-    named, quoted = tuple(counts.items()), tuple(dict.fromkeys(q.entity for q in mentions.quotes))
+        said.setdefault(mention.entity, []).append((mention.entity, mention.sentence, mention.anchor, mention.count))
+    quotes: dict[str, list[tuple[str, str, str]]] = {}
+    for quote in mentions.quotes:
+        quotes.setdefault(quote.entity, []).append((quote.entity, quote.text, quote.anchor))
+    named, quoted = tuple(counts.items()), tuple(quotes)
     # one pickle per entity: its page reads its own sentences only (each article names ~8 entities);
     # plain tuples: ~8x faster to unpickle
-    parts = [pickle.dumps((tuple((m.entity, m.sentence, m.anchor, m.count) for m in mentions.mentions if m.entity == key),
-                           tuple((q.entity, q.text, q.anchor) for q in mentions.quotes if q.entity == key)),
-                          protocol=pickle.HIGHEST_PROTOCOL) for key in part_keys(named, quoted)]
+    parts = [pickle.dumps((tuple(said.get(key, ())), tuple(quotes.get(key, ()))), protocol=pickle.HIGHEST_PROTOCOL)
+             for key in part_keys(named, quoted)]
     sentences = b"".join(parts)
     blobs = (pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), sentences,
              pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))

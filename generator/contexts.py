@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from pathlib import PurePosixPath
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol, runtime_checkable
 
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.content import Article
+from generator.jsontext import JsonObject
 from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, MentionIndex, Site, names, page_file, page_path, surface_forms
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
@@ -54,13 +55,19 @@ def refs(site: Site, index: MentionIndex, keys: tuple[str, ...] | list[str],
     return out
 
 
-def _thing(ref: EntityRef, cfg: SiteConfig) -> dict[str, Any]:
-    thing: dict[str, Any] = {"@type": _SCHEMA_TYPES[ref.entity.kind], "name": ref.entity.name,
-                             "url": join_url(cfg.base_url, ref.path)}
+def _thing(ref: EntityRef, cfg: SiteConfig, kept: dict[Any, JsonObject] | None = None) -> JsonObject:
+    """The entity as a schema.org Thing (`kept`, by entity key, holds those made for one site)."""
+    thing = kept.get(ref.key) if kept is not None else None
+    if thing is not None:
+        return thing
+    thing = JsonObject({"@type": _SCHEMA_TYPES[ref.entity.kind], "name": ref.entity.name,
+                        "url": join_url(cfg.base_url, ref.path)})
     if ref.entity.wikidata:
         thing["sameAs"] = f"https://www.wikidata.org/wiki/{ref.entity.wikidata}"
     if ref.entity.kind == "location" and ref.entity.lat is not None and ref.entity.lon is not None:
         thing["geo"] = {"@type": "GeoCoordinates", "latitude": ref.entity.lat, "longitude": ref.entity.lon}
+    if kept is not None:
+        kept[ref.key] = thing
     return thing
 
 
@@ -72,17 +79,27 @@ def _about(article: Article, found: list[EntityRef], local: Mapping[str, int]) -
     return sorted(found, key=lambda r: -local.get(r.key, 0))[:3]
 
 
-def _card(ref: EntityRef, page: PurePosixPath) -> dict[str, Any]:
+def _card(ref: EntityRef, page: PurePosixPath, kept: dict[Any, JsonObject] | None = None) -> JsonObject:
+    """The entity's hover card on `page` (`kept`, by entity key and link, holds those made for one
+    site: every article page links an entity the same way)."""
+    href = relative_url(ref.path, page)
+    card = kept.get((ref.key, href)) if kept is not None else None
+    if card is not None:
+        return card
     e = ref.entity
     role = e.role or (f"{e.place_type}{' in ' + e.country if e.country and e.country != e.name else ''}"
                       if e.place_type else "")
-    return {"name": e.name, "kind": e.kind, "role": role, "summary": e.summary, "mentions": ref.count,
-            "articles": ref.articles, "href": relative_url(ref.path, page)}
+    card = JsonObject({"name": e.name, "kind": e.kind, "role": role, "summary": e.summary, "mentions": ref.count,
+                       "articles": ref.articles, "href": href})
+    if kept is not None:
+        kept[(ref.key, href)] = card
+    return card
 
 
 def _article_context(site: Site, index: MentionIndex, article: Article, body: AnnotatedBody, cfg: SiteConfig,
                      local: Mapping[str, int], newer: Article | None, older: Article | None,
-                     made: dict[str, EntityRef | None] | None = None) -> ArticleContext:
+                     made: dict[str, EntityRef | None] | None = None,
+                     kept: dict[Any, JsonObject] | None = None) -> ArticleContext:
     path = page_path("articles", article.slug)
     found = refs(site, index, index.entities_of.get(article.slug, ()), made)
     here = [EntityRef(r.key, r.entity, local.get(r.key, 0), r.articles) for r in found]
@@ -93,17 +110,17 @@ def _article_context(site: Site, index: MentionIndex, article: Article, body: An
         "datePublished": article.date.isoformat(), "dateModified": article.date.isoformat(), "url": url,
         "mainEntityOfPage": url, "inLanguage": cfg.language, "description": article.summary,
         "publisher": {"@type": "Organization", "name": article.publisher or cfg.title},
-        "about": [_thing(r, cfg) for r in _about(article, found, local)],
-        "mentions": [_thing(r, cfg) for r in found],
+        "about": [_thing(r, cfg, kept) for r in _about(article, found, local)],
+        "mentions": [_thing(r, cfg, kept) for r in found],
     }
     if article.byline:
         json_ld["author"] = {"@type": "Person", "name": article.byline}
     if by_kind["location"]:
         top = sorted(by_kind["location"], key=lambda r: -r.count)
-        json_ld["contentLocation"] = [_thing(r, cfg) for r in top[:3]]
+        json_ld["contentLocation"] = [_thing(r, cfg, kept) for r in top[:3]]
     if article.source_url:
         json_ld["isBasedOn"] = article.source_url
-    cards = {r.key: _card(r, path) for r in found}
+    cards = {r.key: _card(r, path, kept) for r in found}
     return ArticleContext(path, article.title, article, body.html, by_kind["person"], by_kind["organisation"],
                           by_kind["location"], json_ld, newer, older, cards)
 
@@ -220,6 +237,8 @@ class SiteLookups:
     """`refs` of this site and index, each made once."""
     registry: dict[str, list[EntityRef]]
     """Each group's entities, by key."""
+    json: dict[Any, JsonObject] = field(default_factory=dict)
+    """The entities' schema.org Things and cards, each made (and formatted) once: see `_thing`, `_card`."""
 
 
 def site_lookups(site: Site, index: MentionIndex) -> SiteLookups:
@@ -266,7 +285,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
         article = articles[i]
         yield _article_context(site, index, article, bodies[article.slug], cfg, index.local.get(article.slug, {}),
                                articles[i - 1] if i > 0 else None,
-                               articles[i + 1] if i + 1 < len(articles) else None, made)
+                               articles[i + 1] if i + 1 < len(articles) else None, made, shared.json)
     for group in GROUPS:
         if want(f"{group}/index.html") or want(f"{group}/{RANKED_NAME}"):
             yield from (c for c in _lists(site, index, group, get_world) if want(str(c.path)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,6 +19,7 @@ from generator.config import SiteConfig
 from generator.content import Entity
 from generator.contexts import contexts
 from generator.export import export_data, index_rows
+from generator.jsontext import json_text
 from generator.markdown import AnnotatedBody
 from generator.model import MentionIndex, Site, surface_forms
 from generator.pages import ArticleContext, PlainContext, SiteView
@@ -51,22 +51,9 @@ def _date_long(value: dt.date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-def _drop_none(value: Any) -> Any:
-    """JSON without null members (absent facts are left out, not written as null)."""
-    if isinstance(value, dict):  # (leaves are kept as they are without a call each: pages hold ~100)
-        return {k: _drop_none(v) if isinstance(v, _NESTED) else v
-                for k, v in value.items() if v is not None and v != []}
-    if isinstance(value, (list, tuple)):
-        return [_drop_none(v) if isinstance(v, _NESTED) else v for v in value]
-    return value
-
-
-_NESTED = (dict, list, tuple)
-
-
 def _json_script(value: Any) -> Markup:
     """JSON for a <script type="application/json"> block: `<`, `>` and `&` escaped, keys sorted."""
-    text = json.dumps(_drop_none(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json_text(value)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

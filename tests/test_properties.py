@@ -6,6 +6,7 @@ No generated input may yield an unsafe href/src or a path outside output/.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from html.parser import HTMLParser
@@ -413,3 +414,31 @@ def test_one_scan_of_an_articles_paragraphs_finds_what_a_scan_of_each_finds(form
     paragraphs = [Paragraph(f"p-{i}", text, ((0, min(4, len(text)), "actors/link"),) if linked and text else ())
                   for i, (text, linked) in enumerate(texts)]
     assert _find_all(paragraphs, indexed, owner) == [_find(p, indexed, owner) for p in paragraphs]
+
+
+# --- embedded JSON: objects formatted once are written as json.dumps writes them -----------------
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+
+
+def _json_values(objects: bool) -> st.SearchStrategy[object]:
+    from generator.jsontext import JsonObject
+
+    def nest(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+        members = st.dictionaries(st.text(max_size=4), children, max_size=4)
+        made = members | st.lists(children, max_size=4) | st.lists(children, max_size=3).map(tuple)
+        return made | members.map(JsonObject) if objects else made
+    return st.recursive(_JSON_LEAVES, nest, max_leaves=20)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_json_values(objects=True))
+def test_embedded_json_is_what_json_dumps_writes_without_nulls(value: object) -> None:
+    """Pages embed JSON-LD and entity cards with `json_text`, which writes the objects many pages
+    share (JsonObject) from text formatted once: the same text as json.dumps of the whole, with
+    null members and empty lists left out (sorted keys, no spaces), asked once or twice."""
+    from generator.jsontext import drop_none, json_text
+
+    whole = json.dumps(drop_none(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert json_text(value) == whole
+    assert json_text(value) == whole

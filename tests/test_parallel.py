@@ -84,3 +84,35 @@ def test_one_process_works_through_a_large_site_a_chunk_at_a_time(monkeypatch, m
 
     assert list(mapper(task, list(range(1000)))) == [n * 2 for n in range(1000)]
     assert max(sizes) <= parallel.LARGEST and sum(sizes) == 1000
+
+
+_PARENT = os.getpid()
+
+
+def _killed_in_workers(items: object) -> list[int]:
+    import signal
+
+    if os.getpid() != _PARENT:  # a forked worker dies as the out-of-memory killer would end it
+        os.kill(os.getpid(), signal.SIGKILL)
+    return [0 for _ in items]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
+def test_a_killed_worker_stops_the_map_with_an_error_instead_of_a_wait_forever(monkeypatch, mapper) -> None:  # type: ignore[no-untyped-def]
+    """The pool replaces a killed worker, but the chunk it held never comes back: the build
+    waited for it forever. Now it stops with an error that says what happened."""
+    import signal
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("the map waited for a killed worker's chunk")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(ChildProcessError, match="killed by signal 9"):
+            list(mapper(_killed_in_workers, list(range(200)), processes=2, chunk_size=8))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

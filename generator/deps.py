@@ -32,7 +32,7 @@ class ArticleDigests:
     """Digests of one article, by what a page may show of it."""
 
     whole: str
-    """Its file: front matter and body (its own page, feeds)."""
+    """Its file: front matter and body (its own page, the site's feed)."""
     front: str
     """Its front matter (lists and neighbours show only the Article, which holds no body text)."""
     said: str
@@ -120,7 +120,8 @@ def _entity(pages: dict[str, str], key: str, index: MentionIndex, ref: Mapping[s
     for number in range(1, total + 1):
         path = first if number == 1 else first.parent / "page" / str(number) / "index.html"
         pages[str(path)] = digest
-    pages[f"{key}/feed.xml"] = _digest(_entries(list(slugs[: cfg.feed_entries]), art, ref_of))
+    # its feed shows each of its latest articles' front matter, tags and sentences naming it
+    pages[f"{key}/feed.xml"] = _digest([*map(said.__getitem__, slugs[: cfg.feed_entries])])
 
 
 def _entries(slugs: list[str], art: Mapping[str, str], ref_of: Mapping[str, list[str]]) -> list[str]:

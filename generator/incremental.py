@@ -18,7 +18,6 @@ from pathlib import Path
 from sys import intern
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from markupsafe import Markup
 
 from generator.cache import (CACHE_DIR, RACY_NS, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan,
                              code_dirs, file_stat, new_pack_name, sha_of)
@@ -381,8 +380,6 @@ def cached_index(site: Site, bodies: Mapping[str, CachedBody], pack: BodyPack) -
 Sentences = tuple[tuple[tuple[str, str, str, int], ...], tuple[tuple[str, str, str], ...]]
 """An article's mentions of one entity as the pack keeps them: (entity, sentence, anchor, count)
 and (entity, quote, anchor)."""
-KEPT_FEEDS = 500
-"""Articles' feed HTML kept at a time (~10 KB each): the recent articles most feeds share."""
 
 
 class _Parts:
@@ -424,6 +421,12 @@ class LazyMentions(Mapping[str, tuple[Any, ...]]):
             return tuple(ArticleMention(slug, *m) for slug in self._articles[key] for m in self._parts.get(slug, key)[0])
         return tuple(Quote(slug, *q) for slug in self._articles[key] for q in self._parts.get(slug, key)[1])
 
+    def of_articles(self, key: str, slugs: Iterable[str]) -> dict[str, tuple[ArticleMention, ...]]:
+        """Slug -> the sentences naming `key` of each of the articles `slugs` (those only are read)."""
+        assert self._field == "mentions"
+        found = {slug: tuple(ArticleMention(slug, *m) for m in self._parts.get(slug, key)[0]) for slug in slugs}
+        return {slug: said for slug, said in found.items() if said}
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._articles)
 
@@ -438,21 +441,10 @@ class LazyBodies(Mapping[str, AnnotatedBody]):
     def __init__(self, pack: BodyPack, entries: Mapping[str, CachedBody]) -> None:
         self._pack = pack
         self._entries = entries
-        self._feeds: dict[str, Markup] = {}
 
     def __getitem__(self, slug: str) -> AnnotatedBody:
         body: AnnotatedBody = self._pack.get(self._entries[slug].span)
         return body
-
-    def feed_html(self, slug: str) -> Markup:
-        """`self[slug].feed_html`, kept for the next feed that lists the article: a recent article
-        is in the feeds of most of its entities (a bounded number are kept)."""
-        html = self._feeds.get(slug)
-        if html is None:
-            if len(self._feeds) >= KEPT_FEEDS:
-                self._feeds.clear()
-            html = self._feeds[slug] = self[slug].feed_html
-        return html
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)

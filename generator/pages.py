@@ -169,7 +169,11 @@ class FeedEntry:
 
     article: Article
     html: Markup
+    """The article's HTML, without sidenotes (the site's feed); empty in an entity's feed."""
     tags: tuple[EntityRef, ...]
+    sentences: tuple[ArticleMention, ...] = ()
+    """In an entity's feed: the article's sentences that name the entity (what the entry shows,
+    with the summary and a link, as the entity's page does)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,8 @@ class FeedContext:
     entries: tuple[FeedEntry, ...]
     updated: dt.date | None
     template: str = "feed.xml"
+    entity: EntityRef | None = None
+    """Whose feed it is (None: the site's)."""
 
 
 @dataclass(frozen=True, slots=True)

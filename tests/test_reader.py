@@ -70,6 +70,25 @@ def test_every_feed_of_the_seed_site_parses_with_ids_dates_and_entity_categories
     assert "Benjamin Netanyahu" in labels
 
 
+def test_an_entity_feed_entry_shows_the_sentences_naming_it_and_links_the_article(built: Path) -> None:
+    """An entity's feed says why each article is in it: the article's summary and the sentences
+    that name the entity (the name marked), each linked to its paragraph, then a link to the
+    article; the article's whole text stays in the site's feed."""
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.parse(built / "actors/hamas/feed.xml").getroot()
+    html = root.find(f"{atom}entry/{atom}content").text  # as written (feedparser drops <mark>)
+    url = "https://example.org/newsgloss/" + ARTICLE
+    assert html.startswith("<p>The Biden administration accelerated efforts")  # the summary
+    assert html.count("<li>") == html.count("<mark>Hamas</mark>") == 5
+    assert f'<a href="{url}#p-5">“We have no way to defeat <mark>Hamas</mark> without going into Rafah' in html
+    assert html.endswith(f'<p><a href="{url}">Read the article</a></p>')
+    assert "footnote" not in html and "Tel Aviv" not in html.split("</p>", 1)[1].split("<li>")[0]
+    site = ElementTree.parse(built / "feed.xml").getroot().find(f"{atom}entry/{atom}content").text
+    assert 'class="footnotes"' in site and len(site) > 4 * len(html)
+
+
 def test_feeds_keep_their_ids_between_builds(seed_site: Path) -> None:
     cfg = load_config(seed_site)
     build(cfg)

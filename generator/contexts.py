@@ -149,14 +149,15 @@ def _place_extras(site: Site, index: MentionIndex, ref: EntityRef, world: World 
 
 
 def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: AnnotatedBody, cfg: SiteConfig,
-                  articles: Mapping[str, Article], world: Callable[[], World | None]) -> Iterator[EntityContext]:
+                  articles: Mapping[str, Article], world: Callable[[], World | None],
+                  made: dict[str, EntityRef | None] | None = None) -> Iterator[EntityContext]:
     slugs = index.articles_of.get(ref.key, ())
     sentences: dict[str, list[Any]] = {}
     for mention in index.mentions.get(ref.key, ()):
         sentences.setdefault(mention.article, []).append(mention)
     appearances = [Appearance(articles[s], tuple(sentences.get(s, ()))) for s in slugs]
     co_pairs = index.co_mentions(ref.key)
-    co_refs = {r.key: r for r in refs(site, index, [k for k, _ in co_pairs])}
+    co_refs = {r.key: r for r in refs(site, index, [k for k, _ in co_pairs], made)}
     co = [(co_refs[k], n) for k, n in co_pairs if k in co_refs]
     dates = [a.article.date for a in appearances]
     svg, country, within = _place_extras(site, index, ref, world() if ref.entity.kind == "location" else None)
@@ -306,7 +307,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
             yield from (c for c in _lists(site, index, group, get_world) if want(str(c.path)))
         for ref in shared.registry[group]:
             if want(str(ref.path)):
-                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, get_world)
+                yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, get_world, made)
             if not want(f"{ref.key}/feed.xml"):
                 continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -167,9 +168,14 @@ class MentionIndex:
         """Other entities appearing in the same articles, with the number of shared articles."""
         counter: Counter[str] = Counter()
         for slug in self.articles_of.get(entity_key, ()):
-            counter.update(k for k in self.entities_of[slug] if k != entity_key)
-        return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            counter.update(self.entities_of[slug])
+        counter.pop(entity_key, None)
+        pairs = sorted(counter.items())  # by key, then (a stable sort) by count, highest first
+        pairs.sort(key=_second, reverse=True)
+        return pairs
 
+
+_second = operator.itemgetter(1)
 
 _FIVE_WORD_CHARS = re.compile(r"\w{5}")
 

@@ -33,7 +33,7 @@ from generator.contexts import contexts, site_lookups
 from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
 from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
-from generator.urls import relative_url
+from generator.urls import pretty, relative_url
 from generator.writer import ForeignWalk, OutputError, check_output_dir, place, write_site
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to annotate or import skips them
@@ -86,7 +86,8 @@ def changed_seeds(cfg: SiteConfig, content: Content) -> list[Problem]:
     return problems
 
 
-def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTarget | None]:
+def _resolver(site: Site, page: PurePosixPath, pretty_links: bool = False) -> Callable[[str, str], EntityTarget | None]:
+    """Entity links of a body shown on `page`, as relative links (without `index.html` with `pretty_links`)."""
     from generator.linker import EntityTarget
 
     here = str(page)
@@ -96,7 +97,7 @@ def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTar
         entity = site.registry(group).get(slug)
         if entity is None:
             return None
-        href = relative_url(page_file(group, slug), here)  # a string: ten links an article
+        href = pretty(relative_url(page_file(group, slug), here), pretty_links)  # a string: ten links an article
         return EntityTarget(slug, group, entity.kind, entity.name, entity.summary, href)
     return resolve
 
@@ -104,7 +105,7 @@ def _resolver(site: Site, page: PurePosixPath) -> Callable[[str, str], EntityTar
 def _annotate_article(md: MarkdownIt, site: Site, cfg: SiteConfig, article: Article) -> AnnotatedBody:
     page = page_path("articles", article.slug)
     return annotate(md, article.body.text, article.body.path, article.body.first_line,
-                    _resolver(site, page), cfg.annotations.entity_footnotes, article.slug)
+                    _resolver(site, page, cfg.pretty_links), cfg.annotations.entity_footnotes, article.slug)
 
 
 Annotated = tuple[AnnotatedBody, ArticleMentions, tuple[tuple[str, str, int], ...], tuple[bytes, bytes]]
@@ -180,7 +181,7 @@ def annotate_entities(site: Site, cfg: SiteConfig) -> dict[str, AnnotatedBody]:
         for slug, entity in site.registry(group).items():
             page = page_path(group, slug)
             entity_bodies[f"{group}/{slug}"] = annotate(md, entity.body.text, entity.body.path,
-                                                        entity.body.first_line, _resolver(site, page),
+                                                        entity.body.first_line, _resolver(site, page, cfg.pretty_links),
                                                         cfg.annotations.entity_footnotes, f"{group[:-1]}-{slug}")
     return entity_bodies
 

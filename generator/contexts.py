@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Pr
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.content import Article
+from generator.content import Article, Entity
 from generator.jsontext import JsonObject
+from generator.marks import marker
 from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, ArticleMention, MentionIndex, Site, names, page_file, page_path, surface_forms
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager)
-from generator.urls import join_url, relative_url
+from generator.urls import join_url, pretty, relative_url
 
 if TYPE_CHECKING:  # maps and transliteration are imported where a page needs them
     from generator.maps import World
@@ -79,10 +80,11 @@ def _about(article: Article, found: list[EntityRef], local: Mapping[str, int]) -
     return sorted(found, key=lambda r: -local.get(r.key, 0))[:3]
 
 
-def _card(ref: EntityRef, page: PurePosixPath, kept: dict[Any, JsonObject] | None = None) -> JsonObject:
+def _card(ref: EntityRef, page: PurePosixPath, kept: dict[Any, JsonObject] | None = None,
+          pretty_links: bool = False) -> JsonObject:
     """The entity's hover card on `page` (`kept`, by entity key and link, holds those made for one
     site: every article page links an entity the same way)."""
-    href = relative_url(ref.path, page)
+    href = pretty(relative_url(ref.path, page), pretty_links)
     card = kept.get((ref.key, href)) if kept is not None else None
     if card is not None:
         return card
@@ -120,7 +122,7 @@ def _article_context(site: Site, index: MentionIndex, article: Article, body: An
         json_ld["contentLocation"] = [_thing(r, cfg, kept) for r in top[:3]]
     if article.source_url:
         json_ld["isBasedOn"] = article.source_url
-    cards = {r.key: _card(r, path, kept) for r in found}
+    cards = {r.key: _card(r, path, kept, cfg.pretty_links) for r in found}
     return ArticleContext(path, article.title, article, body.html, by_kind["person"], by_kind["organisation"],
                           by_kind["location"], json_ld, newer, older, cards)
 
@@ -180,17 +182,32 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
 
 def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
           bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig,
-          made: dict[str, EntityRef | None] | None = None, entity: EntityRef | None = None) -> FeedContext:
+          made: dict[str, EntityRef | None] | None = None, entity: EntityRef | None = None,
+          mark: Callable[[str, Entity], Markup] | None = None) -> FeedContext:
     """The site's feed (`entity` None: each article whole), or an entity's: each article's
     summary and the sentences that name the entity, as its page shows them (with the article's
     HTML, the entity feeds were a quarter of the output's bytes at 10,000 articles)."""
     latest = articles[: cfg.feed_entries]
     said = {} if entity is None else sentences_of(index, entity.key, [a.slug for a in latest])
-    entries = tuple(FeedEntry(a, bodies[a.slug].feed_html if entity is None else Markup(""),
+    entries = tuple(FeedEntry(a, bodies[a.slug].feed_html if entity is None else
+                              _excerpt(a, said.get(a.slug, ()), entity.entity, mark or marker(), cfg),
                               tuple(refs(site, index, index.entities_of.get(a.slug, ()), made)),
                               said.get(a.slug, ()))
                     for a in latest)
     return FeedContext(path, title, page, entries, max((a.date for a in latest), default=None), entity=entity)
+
+
+def _excerpt(article: Article, said: tuple[ArticleMention, ...], entity: Entity,
+             mark: Callable[[str, Entity], Markup], cfg: SiteConfig) -> Markup:
+    """An entry of an entity's feed, as HTML: the article's summary, then its sentences that name
+    the entity (names marked), each linked to its paragraph. Made here, not in the feed template,
+    so that a site's own copy of an older `feed.xml` (`newsgloss init` copies the theme) shows it."""
+    href = pretty(join_url(cfg.base_url, page_file("articles", article.slug)), cfg.pretty_links)
+    html = Markup("<p>{}</p>").format(article.summary) if article.summary else Markup("")
+    if said:
+        html += Markup("<ul>") + Markup("").join(Markup('<li><a href="{}#{}">{}</a></li>').format(
+            href, m.anchor, mark(m.sentence, entity)) for m in said) + Markup("</ul>")
+    return html
 
 
 def sentences_of(index: MentionIndex, key: str, slugs: Iterable[str]) -> dict[str, tuple[ArticleMention, ...]]:
@@ -255,6 +272,8 @@ class SiteLookups:
     """Each group's entities, by key."""
     json: dict[Any, JsonObject] = field(default_factory=dict)
     """The entities' schema.org Things and cards, each made (and formatted) once: see `_thing`, `_card`."""
+    mark: Callable[[str, Entity], Markup] = field(default_factory=marker)
+    """Marks an entity's names in a sentence (its patterns made once)."""
 
 
 def site_lookups(site: Site, index: MentionIndex) -> SiteLookups:
@@ -311,7 +330,8 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
             if not want(f"{ref.key}/feed.xml"):
                 continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
-                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg, made, ref)
+                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg, made, ref,
+                        shared.mark)
     if want("feed.xml"):
         yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), list(articles), bodies,
                     site, index, cfg, made)

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Mapping
 
 from markupsafe import Markup
 
@@ -105,7 +105,7 @@ class ArticleContext:
     json_ld: dict[str, Any]
     newer: Article | None = None
     older: Article | None = None
-    cards: dict[str, dict[str, Any]] | None = None
+    cards: Mapping[str, Mapping[str, Any]] | None = None
     """Entity key -> hover-card data (name, role, summary, counts, href), embedded as JSON."""
     template: str = "article.html"
 
@@ -169,11 +169,12 @@ class FeedEntry:
 
     article: Article
     html: Markup
-    """The article's HTML, without sidenotes (the site's feed); empty in an entity's feed."""
+    """The site's feed: the article's HTML, without sidenotes. An entity's feed: the article's
+    summary and its sentences that name the entity, names marked, each linked to its paragraph."""
     tags: tuple[EntityRef, ...]
     sentences: tuple[ArticleMention, ...] = ()
-    """In an entity's feed: the article's sentences that name the entity (what the entry shows,
-    with the summary and a link, as the entity's page does)."""
+    """In an entity's feed: the article's sentences that name the entity (for a theme that lays
+    them out itself)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,66 @@
+"""Sentences with an entity's names marked (`<mark>`), and text escaped as templates escape it:
+shared by the `mark` template filter and the entries of entity feeds."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from markupsafe import Markup, escape
+
+from generator.content import Entity
+from generator.model import surface_forms
+
+_ENTITY_TEXT = str(escape("&<>'\""))
+"""What markupsafe's escaping writes for its five characters (`&amp;&lt;&gt;&#39;&#34;`)."""
+_ESCAPE_TAILS = tuple(sorted({escaped[i:] for escaped in (str(escape(c)) for c in "&<>'\"")
+                             for i in range(1, len(escaped))}))
+"""The ends of those escapes (`amp;`, `mp;` … `;`): an escaped form that starts with one could
+match from inside an escape of the sentence (`amp;D` in `R&amp;D`)."""
+
+
+def _wrap_in_mark(found: re.Match[str]) -> str:
+    # a function: `re` expands a template string (`\g<0>`) in Python, per match
+    return f"<mark>{found.group()}</mark>"
+
+
+def _mark_pattern(entity: Entity) -> tuple[re.Pattern[str], bool]:
+    """The entity's surface forms as one whole-word pattern, longest first; True when it is meant
+    for the escaped sentence (no form could match inside an escape such as `&amp;`: same matches)."""
+    forms = sorted(set(surface_forms(entity)), key=lambda f: (-len(f), f))
+    escaped = [str(escape(f)) for f in forms]
+    fast = all(f and f not in _ENTITY_TEXT and not f.startswith(_ESCAPE_TAILS) for f in escaped)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in (escaped if fast else forms)) + r")(?!\w)"), fast
+
+
+def marker() -> Callable[[str, Entity], Markup]:
+    """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
+    patterns: dict[tuple[str, str, tuple[str, ...]], tuple[re.Pattern[str], bool]] = {}
+
+    def mark(sentence: str, entity: Entity) -> Markup:
+        names = (entity.kind, entity.name, entity.aliases)  # what its surface forms are made of
+        if names not in patterns:  # an entity page marks a few hundred sentences with one
+            patterns[names] = _mark_pattern(entity)
+        pattern, fast = patterns[names]
+        if fast:  # one substitution in C instead of a Markup per piece (entity pages quote 100,000s of sentences)
+            return Markup(pattern.sub(_wrap_in_mark, escape_output(sentence)))
+        out, last = [], 0
+        for found in pattern.finditer(sentence):
+            out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]
+            last = found.end()
+        out.append(escape(sentence[last:]))
+        return Markup("").join(out)
+    return mark
+
+
+try:  # markupsafe's escaper in C; it returns a str (`escape` makes a Markup of it, in Python)
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - markupsafe without its C extension
+    def _escape_inner(text: str, /) -> str:
+        return str(escape(text))
+
+
+def escape_output(value: Any) -> str:
+    """What `{{ value }}` writes when autoescaping: `str(escape(value))`, with no Markup made of
+    each string on the way (a page prints ~250 values, and `Markup.__new__` is Python)."""
+    return _escape_inner(value) if type(value) is str else escape(value)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.content import Article, Entity
 from generator.jsontext import JsonObject
-from generator.marks import marker
+from generator.marks import escape_output, marker
 from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, ArticleMention, MentionIndex, Site, names, page_file, page_path, surface_forms
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
@@ -202,12 +202,12 @@ def _excerpt(article: Article, said: tuple[ArticleMention, ...], entity: Entity,
     """An entry of an entity's feed, as HTML: the article's summary, then its sentences that name
     the entity (names marked), each linked to its paragraph. Made here, not in the feed template,
     so that a site's own copy of an older `feed.xml` (`newsgloss init` copies the theme) shows it."""
-    href = pretty(join_url(cfg.base_url, page_file("articles", article.slug)), cfg.pretty_links)
-    html = Markup("<p>{}</p>").format(article.summary) if article.summary else Markup("")
-    if said:
-        html += Markup("<ul>") + Markup("").join(Markup('<li><a href="{}#{}">{}</a></li>').format(
-            href, m.anchor, mark(m.sentence, entity)) for m in said) + Markup("</ul>")
-    return html
+    href = escape_output(pretty(join_url(cfg.base_url, page_file("articles", article.slug)), cfg.pretty_links))
+    html = f"<p>{escape_output(article.summary)}</p>" if article.summary else ""
+    if said:  # (plain strings, each value escaped: Markup.format cost ten times as much)
+        html += "<ul>" + "".join(f'<li><a href="{href}#{escape_output(m.anchor)}">{mark(m.sentence, entity)}</a></li>'
+                                 for m in said) + "</ul>"
+    return Markup(html)
 
 
 def sentences_of(index: MentionIndex, key: str, slugs: Iterable[str]) -> dict[str, tuple[ArticleMention, ...]]:

@@ -33,7 +33,7 @@ from generator.contexts import contexts, site_lookups
 from generator.render import RenderedFile, make_env, render_extras, render_page, render_site
 from generator.seeds import find_seeds
 from generator.theme import Theme, load_theme
-from generator.urls import pretty, relative_url
+from generator.urls import page_link
 from generator.writer import ForeignWalk, OutputError, check_output_dir, place, write_site
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to annotate or import skips them
@@ -97,7 +97,7 @@ def _resolver(site: Site, page: PurePosixPath, pretty_links: bool = False) -> Ca
         entity = site.registry(group).get(slug)
         if entity is None:
             return None
-        href = pretty(relative_url(page_file(group, slug), here), pretty_links)  # a string: ten links an article
+        href = page_link(page_file(group, slug), here, pretty_links)  # a string: ten links an article
         return EntityTarget(slug, group, entity.kind, entity.name, entity.summary, href)
     return resolve
 

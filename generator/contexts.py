@@ -18,7 +18,7 @@ from generator.markdown import AnnotatedBody
 from generator.model import GROUPS, ArticleMention, MentionIndex, Site, names, page_file, page_path, surface_forms
 from generator.pages import (Appearance, ArticleContext, EntityContext, EntityRef, FeedContext,
                              FeedEntry, IndexContext, ListContext, Pager)
-from generator.urls import join_url, pretty, relative_url
+from generator.urls import page_link, page_url
 
 if TYPE_CHECKING:  # maps and transliteration are imported where a page needs them
     from generator.maps import World
@@ -62,7 +62,7 @@ def _thing(ref: EntityRef, cfg: SiteConfig, kept: dict[Any, JsonObject] | None =
     if thing is not None:
         return thing
     thing = JsonObject({"@type": _SCHEMA_TYPES[ref.entity.kind], "name": ref.entity.name,
-                        "url": join_url(cfg.base_url, ref.path)})
+                        "url": page_url(cfg.base_url, ref.path, cfg.pretty_links)})
     if ref.entity.wikidata:
         thing["sameAs"] = f"https://www.wikidata.org/wiki/{ref.entity.wikidata}"
     if ref.entity.kind == "location" and ref.entity.lat is not None and ref.entity.lon is not None:
@@ -84,7 +84,7 @@ def _card(ref: EntityRef, page: PurePosixPath, kept: dict[Any, JsonObject] | Non
           pretty_links: bool = False) -> JsonObject:
     """The entity's hover card on `page` (`kept`, by entity key and link, holds those made for one
     site: every article page links an entity the same way)."""
-    href = pretty(relative_url(ref.path, page), pretty_links)
+    href = page_link(ref.path, page, pretty_links)
     card = kept.get((ref.key, href)) if kept is not None else None
     if card is not None:
         return card
@@ -106,7 +106,7 @@ def _article_context(site: Site, index: MentionIndex, article: Article, body: An
     found = refs(site, index, index.entities_of.get(article.slug, ()), made)
     here = [EntityRef(r.key, r.entity, local.get(r.key, 0), r.articles) for r in found]
     by_kind = {kind: tuple(r for r in here if r.entity.kind == kind) for kind in ("person", "organisation", "location")}
-    url = join_url(cfg.base_url, path)
+    url = page_url(cfg.base_url, path, cfg.pretty_links)
     json_ld: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
         "datePublished": article.date.isoformat(), "dateModified": article.date.isoformat(), "url": url,
@@ -202,7 +202,7 @@ def _excerpt(article: Article, said: tuple[ArticleMention, ...], entity: Entity,
     """An entry of an entity's feed, as HTML: the article's summary, then its sentences that name
     the entity (names marked), each linked to its paragraph. Made here, not in the feed template,
     so that a site's own copy of an older `feed.xml` (`newsgloss init` copies the theme) shows it."""
-    href = escape_output(pretty(join_url(cfg.base_url, page_file("articles", article.slug)), cfg.pretty_links))
+    href = escape_output(page_url(cfg.base_url, page_file("articles", article.slug), cfg.pretty_links))
     html = f"<p>{escape_output(article.summary)}</p>" if article.summary else ""
     if said:  # (plain strings, each value escaped: Markup.format cost ten times as much)
         html += "<ul>" + "".join(f'<li><a href="{href}#{escape_output(m.anchor)}">{mark(m.sentence, entity)}</a></li>'
@@ -229,8 +229,8 @@ def letter(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], World | None]
-           ) -> Iterator[ListContext]:
+def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], World | None],
+           pretty_links: bool = False) -> Iterator[ListContext]:
     from text_unidecode import unidecode
 
     from generator.maps import MapPoint, overview_svg
@@ -247,7 +247,7 @@ def _lists(site: Site, index: MentionIndex, group: str, get_world: Callable[[], 
         countries = sorted({r.entity.country or "Elsewhere" for r in found}, key=lambda c: (c == "Elsewhere", c))
         sections = tuple((c, tuple(r for r in found if (r.entity.country or "Elsewhere") == c)) for c in countries)
         points = [MapPoint(r.entity.name, r.entity.lat, r.entity.lon,
-                           relative_url(r.path, PurePosixPath(group, "index.html")), r.count)
+                           page_link(r.path, PurePosixPath(group, "index.html"), pretty_links), r.count)
                   for r in found if r.entity.lat is not None and r.entity.lon is not None and r.articles]
         world = get_world() if points else None
         svg = overview_svg(world, points, "Map of the places in the news") if world else None
@@ -323,7 +323,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
                                articles[i + 1] if i + 1 < len(articles) else None, made, shared.json)
     for group in GROUPS:
         if want(f"{group}/index.html") or want(f"{group}/{RANKED_NAME}"):
-            yield from (c for c in _lists(site, index, group, get_world) if want(str(c.path)))
+            yield from (c for c in _lists(site, index, group, get_world, cfg.pretty_links) if want(str(c.path)))
         for ref in shared.registry[group]:
             if want(str(ref.path)):
                 yield from _entity_pages(site, index, ref, entity_bodies[ref.key], cfg, by_slug, get_world, made)

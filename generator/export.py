@@ -16,7 +16,7 @@ from typing import IO, Iterable, Iterator, Sequence
 from generator.config import SiteConfig
 from generator.content import Article
 from generator.model import ArticleMention, MentionIndex, Site, page_file
-from generator.urls import join_url
+from generator.urls import page_url
 
 FIELDS = ("date", "article", "title", "entity", "name", "kind", "sentence", "url")
 CSV_PATH = PurePosixPath("data", "mentions.csv")
@@ -30,7 +30,7 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     The JSON objects are formatted as `json.dumps(..., indent=1, ensure_ascii=False)` formats them
     inside the document's `mentions` list (`tests/test_export.py` holds the two together).
     """
-    url = join_url(cfg.base_url, page_file("articles", article.slug))
+    url = page_url(cfg.base_url, page_file("articles", article.slug), cfg.pretty_links)
     date = article.date.isoformat()
     lines: list[str] = []
     objects: list[str] = []

@@ -24,7 +24,7 @@ from generator.model import MentionIndex, Site
 from generator.pages import ArticleContext, PlainContext, SiteView
 from generator.redirects import render_redirects
 from generator.theme import Theme, static_files
-from generator.urls import join_url, pretty, relative_url
+from generator.urls import page_link, page_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +80,14 @@ def make_env(theme: Theme, cfg: SiteConfig) -> Environment:
                       auto_reload=False)  # one environment per build: no file time checked per page
 
     def abs_url(target: PurePosixPath | str) -> str:
-        return pretty(join_url(cfg.base_url, target), cfg.pretty_links)
+        return page_url(cfg.base_url, target, cfg.pretty_links)
 
     @pass_context
     def url(ctx: Any, target: PurePosixPath | str) -> str:
         page = ctx["page"]
         if page.template == "404.html":  # served at any depth: only absolute links work
             return abs_url(target)
-        return pretty(relative_url(target, page.path), cfg.pretty_links)
+        return page_link(target, page.path, cfg.pretty_links)
 
     @pass_context
     def root(ctx: Any) -> str:

@@ -80,6 +80,18 @@ def _plain(path: str) -> tuple[str, int] | None:
     return path.partition("/")[0], path.count("/")
 
 
+def page_link(target: PurePosixPath | str, page: PurePosixPath | str, pretty_links: bool) -> str:
+    """The link from `page` to the page `target` as the site writes it: relative, and without
+    `index.html` when `pretty_links` is on (SPEC §6). Every internal link of a page is one."""
+    return pretty(relative_url(target, page), pretty_links)
+
+
+def page_url(base_url: str, target: PurePosixPath | str, pretty_links: bool) -> str:
+    """The absolute URL of the page `target` under `base_url`, without `index.html` when
+    `pretty_links` is on: feeds, sitemap, canonical and schema.org URLs, the mentions export."""
+    return pretty(join_url(base_url, target), pretty_links)
+
+
 def pretty(url: str, pretty_links: bool) -> str:
     """Drop a trailing `index.html` when `pretty_links` is on."""
     if pretty_links and (url == "index.html" or url.endswith("/index.html")):

@@ -90,9 +90,10 @@ def test_an_entity_feed_entry_shows_the_sentences_naming_it_and_links_the_articl
     assert 'class="footnotes"' in site and len(site) > 4 * len(html)
 
 
-def test_pretty_links_leave_index_html_out_of_entity_links_and_cards(seed_site: Path) -> None:
-    """With `pretty_links: true` every internal link drops `index.html`: the entity links and
-    notes of an article's text and its hover cards too (they kept it)."""
+def test_pretty_links_leave_index_html_out_of_every_link_and_url(seed_site: Path) -> None:
+    """With `pretty_links: true` every internal link and page URL drops `index.html`: the entity
+    links and notes of an article's text, its hover cards, its schema.org URLs, the map of places
+    and the mentions export too (they kept it)."""
     config = seed_site / "site.yaml"
     config.write_text(re.sub(r"(?m)^pretty_links:.*$", "pretty_links: true", config.read_text(encoding="utf-8")),
                       encoding="utf-8")
@@ -102,6 +103,13 @@ def test_pretty_links_leave_index_html_out_of_entity_links_and_cards(seed_site: 
     assert re.findall(r'href="[^"]*index\.html[^"]*"', html) == []
     cards = json.loads(re.search(r'<script type="application/json" id="entity-cards">(.*?)</script>', html, re.S).group(1))
     assert cards["actors/benjamin-netanyahu"]["href"] == "../../actors/benjamin-netanyahu/"
+    data = _json_ld(html)
+    assert data["url"].endswith("/articles/blinken-meets-with-netanyahu-as-us-israel-tensions-rise/")
+    assert all(not m["url"].endswith("index.html") for m in data["mentions"])
+    places = (seed_site / "output/locations/index.html").read_text(encoding="utf-8")
+    assert "<svg" in places and re.findall(r'href="[^"]*index\.html', places) == []
+    export = (seed_site / "output/data/mentions.csv").read_text(encoding="utf-8")
+    assert "rise/#p-1" in export and "index.html" not in export
 
 
 def test_feeds_keep_their_ids_between_builds(seed_site: Path) -> None:

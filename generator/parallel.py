@@ -161,26 +161,33 @@ LOST_CHECK = 0.5
 """Seconds between checks, while a result is awaited, that no worker was killed."""
 
 
-def _result(pool: Any, pending: Any, count: int, seen: dict[int, Any]) -> list[Any]:
-    """`pending.get()`, or ChildProcessError when a worker of `pool` (`count` of them) was killed
-    (the out-of-memory killer, a signal): the pool starts another, but the chunk it held never
-    comes back, and the build would wait forever. `seen` keeps the workers met so far."""
-    while True:
-        try:
-            return pending.get(timeout=LOST_CHECK)  # type: ignore[no-any-return]
-        except multiprocessing.TimeoutError:
-            for worker in getattr(pool, "_pool", ()):  # (no public list of a pool's processes)
-                seen.setdefault(worker.pid, worker)
-            if len(seen) > count or any(w.exitcode is not None for w in seen.values()):
-                codes = [w.exitcode for w in seen.values() if w.exitcode]
-                how = (f"killed by signal {-codes[0]}" if codes and codes[0] < 0 else
-                       f"exit status {codes[0]}" if codes else "it ended")
-                raise ChildProcessError(f"a worker process of this build stopped before its work was done "
-                                        f"({how}; out of memory?): the build was stopped") from None
+class _Watch:
+    """Results of a pool of `count` workers, awaited so that a killed worker (the out-of-memory
+    killer, a signal) stops the map: the pool starts another, but the chunk it held never comes
+    back, and the build would wait forever."""
 
+    def __init__(self, pool: Any, count: int) -> None:
+        self._pool, self._count = pool, count
+        self._seen: dict[int, Any] = {}  # every worker met so far, by pid
+        self._look()
 
-def _workers_of(pool: Any) -> dict[int, Any]:
-    return {worker.pid: worker for worker in getattr(pool, "_pool", ())}
+    def _look(self) -> None:
+        for worker in getattr(self._pool, "_pool", ()):  # (no public list of a pool's processes)
+            self._seen.setdefault(worker.pid, worker)
+
+    def result(self, pending: Any) -> list[Any]:
+        """`pending.get()`, or ChildProcessError once a worker has died."""
+        while True:
+            try:
+                return pending.get(timeout=LOST_CHECK)  # type: ignore[no-any-return]
+            except multiprocessing.TimeoutError:
+                self._look()
+                if len(self._seen) > self._count or any(w.exitcode is not None for w in self._seen.values()):
+                    codes = [w.exitcode for w in self._seen.values() if w.exitcode]
+                    how = (f"killed by signal {-codes[0]}" if codes and codes[0] < 0 else
+                           f"exit status {codes[0]}" if codes else "it ended")
+                    raise ChildProcessError(f"a worker process of this build stopped before its work was "
+                                            f"done ({how}; out of memory?): the build was stopped") from None
 
 
 def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
@@ -196,14 +203,14 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
         return
     spans = _spans(len(items), chunk_size) if chunk_size else _tapering_spans(len(items), count)
     with _pool(task, items, count) as pool:
-        seen = _workers_of(pool)
+        watch = _Watch(pool, count)
         waiting: deque[Any] = deque()
         for span in spans:  # a few chunks ahead per worker: results wait in memory here
             waiting.append(pool.apply_async(_run_chunk, (span,)))
             if len(waiting) > AHEAD * count:
-                yield from _result(pool, waiting.popleft(), count, seen)
+                yield from watch.result(waiting.popleft())
         while waiting:
-            yield from _result(pool, waiting.popleft(), count, seen)
+            yield from watch.result(waiting.popleft())
 
 
 def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, chunk_size: int = 4,
@@ -226,7 +233,7 @@ def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, ch
     spans = spans or _spans(len(items), chunk_size)
     window = AHEAD * count
     with _pool(task, items, count) as pool:
-        seen = _workers_of(pool)
+        watch = _Watch(pool, count)
         sent: dict[int, Any] = {}
         done_here: dict[int, list[R]] = {}
         front, back = 0, len(spans)  # workers take spans[front], the caller spans[back - 1]
@@ -246,4 +253,4 @@ def map_shared(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, ch
                 else:
                     done_here[back] = []
                     yield from done
-            yield from _result(pool, pending, count, seen)
+            yield from watch.result(pending)

@@ -182,19 +182,17 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
 
 def _feed(path: PurePosixPath, title: str, page: PurePosixPath, articles: list[Article],
           bodies: Mapping[str, AnnotatedBody], site: Site, index: MentionIndex, cfg: SiteConfig,
-          made: dict[str, EntityRef | None] | None = None, entity: EntityRef | None = None,
-          mark: Callable[[str, Entity], Markup] | None = None) -> FeedContext:
+          shared: SiteLookups, entity: EntityRef | None = None) -> FeedContext:
     """The site's feed (`entity` None: each article whole), or an entity's: each article's
     summary and the sentences that name the entity, as its page shows them (with the article's
     HTML, the entity feeds were a quarter of the output's bytes at 10,000 articles)."""
     latest = articles[: cfg.feed_entries]
     said = {} if entity is None else sentences_of(index, entity.key, [a.slug for a in latest])
     entries = tuple(FeedEntry(a, bodies[a.slug].feed_html if entity is None else
-                              _excerpt(a, said.get(a.slug, ()), entity.entity, mark or marker(), cfg),
-                              tuple(refs(site, index, index.entities_of.get(a.slug, ()), made)),
-                              said.get(a.slug, ()))
+                              _excerpt(a, said.get(a.slug, ()), entity.entity, shared.mark, cfg),
+                              tuple(refs(site, index, index.entities_of.get(a.slug, ()), shared.made)))
                     for a in latest)
-    return FeedContext(path, title, page, entries, max((a.date for a in latest), default=None), entity=entity)
+    return FeedContext(path, title, page, entries, max((a.date for a in latest), default=None))
 
 
 def _excerpt(article: Article, said: tuple[ArticleMention, ...], entity: Entity,
@@ -214,7 +212,8 @@ def sentences_of(index: MentionIndex, key: str, slugs: Iterable[str]) -> dict[st
     """Article slug -> its sentences naming the entity `key`, for the articles `slugs`."""
     if isinstance(index.mentions, SentencesOf):
         return index.mentions.of_articles(key, slugs)
-    wanted, found = set(slugs), {}  # type: ignore[var-annotated]
+    wanted = set(slugs)
+    found: dict[str, list[ArticleMention]] = {}
     for mention in index.mentions.get(key, ()):
         if mention.article in wanted:
             found.setdefault(mention.article, []).append(mention)
@@ -330,8 +329,7 @@ def contexts(site: Site, index: MentionIndex, bodies: Mapping[str, AnnotatedBody
             if not want(f"{ref.key}/feed.xml"):
                 continue
             yield _feed(PurePosixPath(ref.key, "feed.xml"), f"{ref.entity.name} — {cfg.title}", ref.path,
-                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg, made, ref,
-                        shared.mark)
+                        [by_slug[s] for s in index.articles_of.get(ref.key, ())], bodies, site, index, cfg, shared, ref)
     if want("feed.xml"):
         yield _feed(PurePosixPath("feed.xml"), cfg.title, PurePosixPath("index.html"), list(articles), bodies,
-                    site, index, cfg, made)
+                    site, index, cfg, shared)

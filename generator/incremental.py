@@ -18,7 +18,6 @@ from pathlib import Path
 from sys import intern
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-
 from generator.cache import (CACHE_DIR, RACY_NS, BodyPack, CachedBody, CachedFile, SiteState, _fast_pickling, _scan,
                              code_dirs, file_stat, new_pack_name, sha_of)
 from generator.config import SiteConfig

@@ -172,9 +172,6 @@ class FeedEntry:
     """The site's feed: the article's HTML, without sidenotes. An entity's feed: the article's
     summary and its sentences that name the entity, names marked, each linked to its paragraph."""
     tags: tuple[EntityRef, ...]
-    sentences: tuple[ArticleMention, ...] = ()
-    """In an entity's feed: the article's sentences that name the entity (for a theme that lays
-    them out itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +185,6 @@ class FeedContext:
     entries: tuple[FeedEntry, ...]
     updated: dt.date | None
     template: str = "feed.xml"
-    entity: EntityRef | None = None
-    """Whose feed it is (None: the site's)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ one article re-formats only that article's rows.
 from __future__ import annotations
 
 import io
-import re
 from json.encoder import encode_basestring  # the C string encoder when there is one
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterable, Iterator, Sequence
@@ -55,15 +54,14 @@ def article_rows(site: Site, cfg: SiteConfig, article: Article, mentions: Iterab
     return "".join(lines).encode("utf-8"), ",\n".join(objects).encode("utf-8")
 
 
-_QUOTED = re.compile('[",\r\n]')
-"""What makes csv.writer (excel dialect, "\r\n" line ends) quote a field: the delimiter, the quote
-character, a line-end character."""
-
-
 def _field(text: str) -> str:
     """A field as csv.writer writes it in a record of two or more (`tests/test_export.py` holds the
-    two together): a writer call a row cost three times as much, for ~20 rows an article."""
-    return f'"{text.replace(chr(34), 2 * chr(34))}"' if _QUOTED.search(text) else text
+    two together): a writer call a row cost three times as much, for ~20 rows an article. It is
+    quoted when it holds what makes csv.writer (excel dialect, CRLF line ends) quote a field:
+    the delimiter, the quote character, a line-end character (four `in` tests: 3x faster than `re`)."""
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return f'"{text.replace(chr(34), 2 * chr(34))}"'
+    return text
 
 
 def _record(fields: Sequence[str]) -> str:

@@ -71,6 +71,8 @@ def find_quotes(text: str, mentions: Sequence[tuple[int, int, str]],
 
     `people` are the keys that may be `he` or `she`: a pronoun is resolved only when exactly one of
     them is named earlier in the same paragraph."""
+    if "”" not in text and '"' not in text:  # no quote can end here (most paragraphs): `re` not needed
+        return []
     quotes = [(m.start(), m.end(), (m.group(1) or m.group(2)).strip()) for m in _QUOTE.finditer(text)]
     found: list[FoundQuote] = []
     previous: tuple[str, int] | None = None

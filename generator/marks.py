@@ -62,5 +62,9 @@ except ImportError:  # pragma: no cover - markupsafe without its C extension
 
 def escape_output(value: Any) -> str:
     """What `{{ value }}` writes when autoescaping: `str(escape(value))`, with no Markup made of
-    each string on the way (a page prints ~250 values, and `Markup.__new__` is Python)."""
-    return _escape_inner(value) if type(value) is str else escape(value)
+    each string on the way (a page prints ~250 values, and `Markup.__new__` is Python), nor a
+    copy of each Markup (`escape` makes one: an entity page prints ~300 marked sentences)."""
+    kind = type(value)
+    if kind is str:
+        return _escape_inner(value)
+    return value if kind is Markup else escape(value)

@@ -157,21 +157,22 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
     sentences: dict[str, list[Any]] = {}
     for mention in index.mentions.get(ref.key, ()):
         sentences.setdefault(mention.article, []).append(mention)
-    appearances = [Appearance(articles[s], tuple(sentences.get(s, ()))) for s in slugs]
     co_pairs = index.co_mentions(ref.key)
     co_refs = {r.key: r for r in refs(site, index, [k for k, _ in co_pairs], made)}
     co = [(co_refs[k], n) for k, n in co_pairs if k in co_refs]
-    dates = [a.article.date for a in appearances]
+    dates = [articles[s].date for s in slugs]
     svg, country, within = _place_extras(site, index, ref, world() if ref.entity.kind == "location" else None)
     quotes = index.quotes.get(ref.key, ())
     titles = {q.article: articles[q.article].title for q in quotes}
-    total = max(1, math.ceil(len(appearances) / cfg.per_page))
+    total = max(1, math.ceil(len(slugs) / cfg.per_page))
     for number in range(1, total + 1):
         pager = Pager(number, total, ref.path)
-        chunk = appearances[(number - 1) * cfg.per_page: number * cfg.per_page]
+        at = pager.path_of(number)
+        chunk = [Appearance(articles[s], tuple(sentences.get(s, ())), page_link(page_file("articles", s), at, cfg.pretty_links))
+                 for s in slugs[(number - 1) * cfg.per_page: number * cfg.per_page]]
         first = number == 1
         # The annotation's links are relative to page 1; later pages sit deeper, so it shows only there.
-        yield EntityContext(pager.path_of(number), ref.entity.name, ref,
+        yield EntityContext(at, ref.entity.name, ref,
                             body.html if number == 1 else Markup(""), tuple(chunk),
                             tuple(c for c in co if c[0].entity.is_actor)[:24],
                             tuple(c for c in co if not c[0].entity.is_actor)[:24],

@@ -73,8 +73,15 @@ def link_targets(page: str, links: Iterable[tuple[str, int]]) -> tuple[tuple[str
     """(link, target path, line) of the relative ones among `links`, the (href or src, line in the
     source file) of a body shown on `page`."""
     base = posixpath.dirname(page) or "."
+    up = "../" * (base.count("/") + 1) if base != "." else ""
     found = []
     for link, line in links:
+        if link.startswith(up) and _plain_rest(link[len(up):]):
+            # `../../actors/x/index.html` from `articles/<slug>/`: what climbs to the root and then
+            # names a plain path needs no parsing (an entity link: ~15 an article)
+            rest = link[len(up):]
+            found.append((link, rest.rstrip("/") + "/index.html" if rest.endswith("/") else rest, line))
+            continue
         parts = urlsplit(link)
         if parts.scheme or parts.netloc or link.startswith("//") or not parts.path:
             continue
@@ -83,6 +90,18 @@ def link_targets(page: str, links: Iterable[tuple[str, int]]) -> tuple[tuple[str
             target = target.rstrip("/") + "/index.html"
         found.append((link, target, line))
     return tuple(found)
+
+
+def _plain_rest(rest: str) -> bool:
+    """Whether `rest`, after a link's climb to the site root, is a path as it stands: no scheme,
+    query, fragment, escape, empty, `.` or `..` segment (`urlsplit`, `unquote` and `normpath`
+    would leave it as it is)."""
+    if not rest or rest[0] == "/" or ":" in rest or "?" in rest or "#" in rest or "%" in rest or "//" in rest:
+        return False
+    if "\\" in rest or not rest.isprintable() or rest != rest.strip():
+        return False
+    inner = f"/{rest.rstrip('/')}/"
+    return "/./" not in inner and "/../" not in inner
 
 
 def check_link_targets(bodies: Iterable[tuple[str, tuple[tuple[str, str, int], ...]]],

@@ -462,3 +462,28 @@ def test_str_searches_find_what_the_patterns_they_replace_find(text: str) -> Non
     problems: list[Any] = []
     assert _controls_to_spaces(text, "x.txt", problems) == _CONTROL.sub(" ", text)
     assert bool(problems) == (_CONTROL.search(text) is not None)
+
+
+_LINK_PIECES = st.sampled_from(["../", "..", ".", "./", "/", "//", "actors", "x", "index.html", "a b", "%20", "%",
+                                ":", "?q", "#p-1", "\t", " ", "é", "\\", "\u2028", "\xa0", "mailto:", "http://h/"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(["index.html", "articles/a/index.html", "actors/b/page/2/index.html", "x.html"]),
+       st.lists(st.lists(_LINK_PIECES, max_size=8).map("".join), max_size=4))
+def test_link_targets_read_plain_links_as_urlsplit_and_normpath_do(page: str, links: list[str]) -> None:
+    """`link_targets` takes a link that climbs to the site root and then names a plain path
+    (every entity link) without parsing it: the same targets as parsing every link."""
+    from urllib.parse import urlsplit
+
+    base = posixpath.dirname(page) or "."
+    expected = []
+    for line, link in enumerate(links):
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or link.startswith("//") or not parts.path:
+            continue
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if target.endswith("/") or parts.path.endswith("/"):
+            target = target.rstrip("/") + "/index.html"
+        expected.append((link, target, line))
+    assert link_targets(page, [(link, line) for line, link in enumerate(links)]) == tuple(expected)

@@ -73,10 +73,12 @@ def link_targets(page: str, links: Iterable[tuple[str, int]]) -> tuple[tuple[str
     """(link, target path, line) of the relative ones among `links`, the (href or src, line in the
     source file) of a body shown on `page`."""
     base = posixpath.dirname(page) or "."
-    up = "../" * (base.count("/") + 1) if base != "." else ""
+    # the climb from the page's folder to the site root, when that folder is a plain path (pages
+    # are `page_file`s: always, but a `..`, `.` or empty segment would change the count)
+    up = "" if base == "." else "../" * (base.count("/") + 1) if _plain_rest(base) else None
     found = []
     for link, line in links:
-        if link.startswith(up) and _plain_rest(link[len(up):]):
+        if up is not None and link.startswith(up) and _plain_rest(link[len(up):]):
             # `../../actors/x/index.html` from `articles/<slug>/`: what climbs to the root and then
             # names a plain path needs no parsing (an entity link: ~15 an article)
             rest = link[len(up):]

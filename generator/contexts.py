@@ -168,7 +168,8 @@ def _entity_pages(site: Site, index: MentionIndex, ref: EntityRef, body: Annotat
     for number in range(1, total + 1):
         pager = Pager(number, total, ref.path)
         at = pager.path_of(number)
-        chunk = [Appearance(articles[s], tuple(sentences.get(s, ())), page_link(page_file("articles", s), at, cfg.pretty_links))
+        chunk = [Appearance(articles[s], tuple(sentences.get(s, ())),
+                            page_link(page_file("articles", s), at, cfg.pretty_links))
                  for s in slugs[(number - 1) * cfg.per_page: number * cfg.per_page]]
         first = number == 1
         # The annotation's links are relative to page 1; later pages sit deeper, so it shows only there.

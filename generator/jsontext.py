@@ -49,9 +49,9 @@ def json_text(value: Any) -> str:
     if isinstance(value, dict):
         if not any(isinstance(v, _NESTED) for v in value.values()) or not all(type(k) is str for k in value):
             return _dumps(drop_none(value))
-        kept = sorted((k, v) for k, v in value.items() if v is not None and v != [])  # (keys differ: never compares values)
+        # (keys differ: the sort never compares values)
+        kept = sorted((k, v) for k, v in value.items() if v is not None and v != [])
         return "{" + ",".join(f"{encode_basestring(k)}:{json_text(v)}" for k, v in kept) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(json_text(v) for v in value) + "]"
     return encode_basestring(value) if type(value) is str else _dumps(value)
-

@@ -75,10 +75,10 @@ def link_targets(page: str, links: Iterable[tuple[str, int]]) -> tuple[tuple[str
     base = posixpath.dirname(page) or "."
     # the climb from the page's folder to the site root, when that folder is a plain path (pages
     # are `page_file`s: always, but a `..`, `.` or empty segment would change the count)
-    up = "" if base == "." else "../" * (base.count("/") + 1) if _plain_rest(base) else None
+    up = "" if base == "." else "../" * (base.count("/") + 1) if _plain_path(base) else None
     found = []
     for link, line in links:
-        if up is not None and link.startswith(up) and _plain_rest(link[len(up):]):
+        if up is not None and link.startswith(up) and _plain_path(link[len(up):]):
             # `../../actors/x/index.html` from `articles/<slug>/`: what climbs to the root and then
             # names a plain path needs no parsing (an entity link: ~15 an article)
             rest = link[len(up):]
@@ -94,15 +94,15 @@ def link_targets(page: str, links: Iterable[tuple[str, int]]) -> tuple[tuple[str
     return tuple(found)
 
 
-def _plain_rest(rest: str) -> bool:
-    """Whether `rest`, after a link's climb to the site root, is a path as it stands: no scheme,
-    query, fragment, escape, empty, `.` or `..` segment (`urlsplit`, `unquote` and `normpath`
-    would leave it as it is)."""
-    if not rest or rest[0] == "/" or ":" in rest or "?" in rest or "#" in rest or "%" in rest or "//" in rest:
+def _plain_path(path: str) -> bool:
+    """Whether `path` (a page's folder, or what a link names after its climb to the site root) is
+    a relative path as it stands: no scheme, query, fragment, escape, empty, `.` or `..` segment
+    (`urlsplit`, `unquote` and `normpath` would leave it as it is)."""
+    if not path or path[0] == "/" or ":" in path or "?" in path or "#" in path or "%" in path or "//" in path:
         return False
-    if "\\" in rest or not rest.isprintable() or rest != rest.strip():
+    if "\\" in path or not path.isprintable() or path != path.strip():
         return False
-    inner = f"/{rest.rstrip('/')}/"
+    inner = f"/{path.rstrip('/')}/"
     return "/./" not in inner and "/../" not in inner
 
 

@@ -19,15 +19,25 @@ _ESCAPE_TAILS = tuple(sorted({escaped[i:] for escaped in (str(escape(c)) for c i
 match from inside an escape of the sentence (`amp;D` in `R&amp;D`)."""
 
 
-def _mark_pattern(entity: Entity) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
-    """The entity's surface forms as one whole-word pattern, longest first; and those forms
-    escaped when they are meant for the escaped sentence (no form could match inside an escape
-    such as `&amp;`: same matches), else None."""
+def _entity_marker(entity: Entity) -> Callable[[str], Markup]:
+    """What marks the entity's surface forms in a sentence, longest form first: on the escaped
+    sentence when no form could match inside an escape such as `&amp;` (same matches), else with
+    a whole-word pattern on the sentence, each piece escaped."""
     forms = sorted(set(surface_forms(entity)), key=lambda f: (-len(f), f))
     escaped = tuple(str(escape(f)) for f in forms)
-    fast = all(f and f not in _ENTITY_TEXT and not f.startswith(_ESCAPE_TAILS) for f in escaped)
-    return (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)"),
-            escaped if fast else None)
+    if all(f and f not in _ENTITY_TEXT and not f.startswith(_ESCAPE_TAILS) for f in escaped):
+        # no Markup per piece (entity pages quote 100,000s of sentences)
+        return lambda sentence: Markup(_marked(escape_output(sentence), escaped))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+
+    def mark(sentence: str) -> Markup:
+        out, last = [], 0
+        for found in pattern.finditer(sentence):
+            out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]
+            last = found.end()
+        out.append(escape(sentence[last:]))
+        return Markup("").join(out)
+    return mark
 
 
 def _marked(text: str, forms: tuple[str, ...]) -> str:
@@ -59,21 +69,13 @@ def _marked(text: str, forms: tuple[str, ...]) -> str:
 
 def marker() -> Callable[[str, Entity], Markup]:
     """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
-    patterns: dict[tuple[str, str, tuple[str, ...]], tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+    markers: dict[tuple[str, str, tuple[str, ...]], Callable[[str], Markup]] = {}
 
     def mark(sentence: str, entity: Entity) -> Markup:
         names = (entity.kind, entity.name, entity.aliases)  # what its surface forms are made of
-        if names not in patterns:  # an entity page marks a few hundred sentences with one
-            patterns[names] = _mark_pattern(entity)
-        pattern, escaped = patterns[names]
-        if escaped is not None:  # no Markup per piece (entity pages quote 100,000s of sentences)
-            return Markup(_marked(escape_output(sentence), escaped))
-        out, last = [], 0
-        for found in pattern.finditer(sentence):
-            out += [escape(sentence[last:found.start()]), Markup("<mark>"), escape(found.group(0)), Markup("</mark>")]
-            last = found.end()
-        out.append(escape(sentence[last:]))
-        return Markup("").join(out)
+        if names not in markers:  # an entity page marks a few hundred sentences with one
+            markers[names] = _entity_marker(entity)
+        return markers[names](sentence)
     return mark
 
 

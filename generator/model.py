@@ -350,10 +350,11 @@ def _scan(text: str, forms: Forms) -> Iterator[tuple[int, int, str]]:
     r"""Whole-word matches of the ranked forms, as the regex `(?<!\w)(?:f1|f2|…)(?!\w)` finds them.
 
     Leftmost match first; at one position the longest form wins (two forms of one length that
-    both match there are the same form); scanning resumes after a match. A form occurs only where its longest word occurs, at the same distance from
-    its start: so the text is searched once for each such word (an article has hundreds of forms,
-    with honorifics: twenty of them share a surname), and each form is checked where its word
-    is. One regex per article cost ~3 ms to compile.
+    both match there are the same form); scanning resumes after a match. A form occurs only where
+    its longest word occurs, at the same distance from its start: so the text is searched once for
+    each such word (an article has hundreds of forms, with honorifics: twenty of them share a
+    surname), and each form is checked where its word is. One regex per article cost ~3 ms to
+    compile.
     """
     ranked, titled = forms.ranked, forms.titled
     starts: list[tuple[int, int, str]] = []  # (where, minus its length, form): longest first at one place

@@ -80,8 +80,7 @@ def _controls_to_spaces(text: str, path: str, problems: list[Problem]) -> str:
     if not any(char in text for char in _CONTROLS):
         return text
     found = _CONTROL.search(text)
-    if found is None:  # pragma: no cover - `_CONTROLS` lists what `_CONTROL` finds
-        return text
+    assert found is not None  # `_CONTROLS` lists what `_CONTROL` finds
     line = text.count("\n", 0, found.start()) + 1
     count = len(_CONTROL.findall(text))
     problems.append(problem(path, line, f"control character U+{ord(found.group()):04X} "

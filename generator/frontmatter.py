@@ -56,8 +56,9 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+_FastLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = _Loader
 if hasattr(yaml, "CSafeLoader"):
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class _CLoader(yaml.CSafeLoader):
         """The same loader on libyaml's parser (10-20x faster); used when the text is valid YAML."""
 
         def construct_yaml_timestamp(self, node: Node) -> Any:
@@ -67,9 +68,8 @@ if hasattr(yaml, "CSafeLoader"):
                 raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
                                                         node.start_mark) from None
 
-    _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
-else:  # pragma: no cover - PyYAML without libyaml
-    _FastLoader = _Loader
+    _CLoader.add_constructor("tag:yaml.org,2002:timestamp", _CLoader.construct_yaml_timestamp)
+    _FastLoader = _CLoader
 
 
 def _fast_parse(text: str) -> tuple[Node | None, Any] | None:

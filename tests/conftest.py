@@ -36,6 +36,11 @@ FUZZ_EXAMPLES = int(os.environ.get("NEWSGLOSS_FUZZ_EXAMPLES", 10_000 if IN_CI el
 
 REPO = Path(__file__).resolve().parent.parent
 
+if os.environ.get("NEWSGLOSS_EXPECT_COMPILED") == "1":  # set by test_compiled.py's run of the tests on compiled code
+    import generator.model
+
+    assert not generator.model.__file__.endswith(".py"), f"expected compiled modules, got {generator.model.__file__}"
+
 
 def age_inputs(site: Path, seconds: float = 3600) -> None:
     """Make every input edited in the last minute look edited an hour ago (so nothing is "racy":

@@ -70,7 +70,7 @@ def run_build(site: Path, workers: int | None = None) -> dict[str, object]:
     started = time.perf_counter()
     cpu_before = psutil.Process().cpu_times()
     proc = psutil.Popen([sys.executable, "-c", CHILD, str(site)], stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE, env=env, cwd=str(REPO))
+                        stderr=subprocess.PIPE, env=env, cwd=str(site))  # not REPO: see generator_kind
     peak, stop = [0], threading.Event()
     sampler = threading.Thread(target=sample_tree, args=(proc, peak, stop), daemon=True)
     sampler.start()
@@ -158,7 +158,7 @@ def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: i
                        OURS_CMD=f'rm -rf "{site}/.newsgloss" "{spare}" && "{sys.executable}" -m generator build '
                                 f'--site "{site}" --output "$OUT" --quiet')
         proc = subprocess.run(["bash", str(bench / "peers.sh"), str(n), str(runs)], env=env,
-                              capture_output=True, text=True, cwd=str(REPO))
+                              capture_output=True, text=True, cwd=str(root))
         if tool == "ours":
             # left behind, its ~10,000 folders would be deleted just before some tool's timed build
             # in the next run, slowing it on ext4 (which passes over recently freed inodes); each
@@ -173,6 +173,17 @@ def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: i
         print(f"  peers.sh {label:<10} wall {data['wall_s_median']:6.2f} s (runs {data['wall_s_runs']})  "
               f"cpu {data['cpu_s_median']:6.2f} s  max RSS {data['peak_rss_mb']:6.0f} MB  verified {verified}")
     return out
+
+
+def generator_kind(cwd: Path) -> str:
+    """Which newsgloss the timed builds import, run from `cwd` as they are (never from the
+    repository's root, where `python -m` would import the source tree): compiled or pure."""
+    code = "import generator.model as m; print(m.__file__)"
+    file = subprocess.run([sys.executable, "-c", code], cwd=str(cwd), capture_output=True, text=True).stdout.strip()
+    if file.endswith(".py"):
+        return (f"pure Python ({file}): an editable install; users get the compiled wheel "
+                f"(benchmarks/README.md installs it)")
+    return f"compiled by mypyc ({file})"
 
 
 def git_head() -> str:
@@ -194,7 +205,9 @@ def main() -> int:
               f"(e.g. ../shared)", file=sys.stderr)
         return 2
     tools = [t for t in args.peers.split(",") if t]
-    figures: dict[str, object] = {"commit": git_head(), "cpus": len(os.sched_getaffinity(0))}
+    kind = generator_kind(Path("/tmp"))
+    print(f"newsgloss: {kind}", flush=True)
+    figures: dict[str, object] = {"commit": git_head(), "cpus": len(os.sched_getaffinity(0)), "newsgloss": kind}
     for n in [int(x) for x in args.sizes.split(",") if x]:
         root = Path(f"/tmp/bench-{n}")
         print(f"== N = {n} (corpus and site in {root})", flush=True)

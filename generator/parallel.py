@@ -151,6 +151,9 @@ def _pool(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], count: int
             yield pool
             pool.close()
         finally:
+            reader = getattr(pool, "_result_handler", None)
+            if reader is not None and not reader.is_alive():  # (see _Watch) results that never come:
+                getattr(pool, "_cache", {}).clear()  # terminate() asserts that none are awaited
             pool.terminate()
             pool.join()
     finally:
@@ -164,7 +167,8 @@ LOST_CHECK = 0.5
 class _Watch:
     """Results of a pool of `count` workers, awaited so that a killed worker (the out-of-memory
     killer, a signal) stops the map: the pool starts another, but the chunk it held never comes
-    back, and the build would wait forever."""
+    back, and the build would wait forever. So does a result that cannot be unpickled here: the
+    pool's result thread dies of it (and prints why), and no result comes back after it."""
 
     def __init__(self, pool: Any, count: int) -> None:
         self._pool, self._count = pool, count
@@ -181,6 +185,10 @@ class _Watch:
             try:
                 return pending.get(timeout=LOST_CHECK)  # type: ignore[no-any-return]
             except multiprocessing.TimeoutError:
+                reader = getattr(self._pool, "_result_handler", None)  # the pool's thread that unpickles results
+                if reader is not None and not reader.is_alive():
+                    raise ChildProcessError("a result of this build's worker processes could not be read back "
+                                            "(the error above says why): the build was stopped") from None
                 self._look()
                 if len(self._seen) > self._count or any(w.exitcode is not None for w in self._seen.values()):
                     codes = [w.exitcode for w in self._seen.values() if w.exitcode]

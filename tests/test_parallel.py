@@ -116,3 +116,46 @@ def test_a_killed_worker_stops_the_map_with_an_error_instead_of_a_wait_forever(m
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _fails_to_unpickle() -> None:
+    raise TypeError("this result cannot be read back")
+
+
+class _Unreadable:
+    """A result that pickles in the worker but whose unpickling fails in the build process (as a
+    class with a mismatched constructor or state does)."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _fails_to_unpickle, ()
+
+
+def _unreadable_in_workers(items: object) -> list[object]:
+    if os.getpid() != _PARENT:
+        return [_Unreadable() for _ in items]  # type: ignore[attr-defined]
+    return list(items)  # type: ignore[call-overload]
+
+
+_PARENT = os.getpid()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the pool's thread dies
+@pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
+def test_a_result_that_cannot_be_read_back_stops_the_map_instead_of_a_wait_forever(monkeypatch, mapper) -> None:  # type: ignore[no-untyped-def]
+    """multiprocessing's result thread dies when a result fails to unpickle, and every result
+    after it is lost: the build waited forever. Now it stops with an error."""
+    import signal
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("the map waited for a result that could not be read back")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(ChildProcessError, match="could not be read back"):
+            list(mapper(_unreadable_in_workers, list(range(200)), processes=2, chunk_size=8))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

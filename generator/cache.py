@@ -493,10 +493,15 @@ def _register() -> None:
     from generator.content import Article, Entity, MarkdownSource
     from generator.errors import Problem
     from generator.markdown import AnnotatedBody, Paragraph
-    from generator.model import ArticleMention, ArticleMentions
+    from generator.model import ArticleMention, ArticleMentions, Forms, MentionIndex, Quote, Site
+    from generator.quotes import FoundQuote
 
+    # Every dataclass of a module that mypyc compiles (pyproject's [tool.newsgloss] compiled) must
+    # be here: a compiled frozen dataclass does not survive the default pickling (its unpickling
+    # assigns to frozen fields), and worker results and the state file carry them.
     _fast_pickling(Article, Entity, MarkdownSource, Problem, AnnotatedBody, Paragraph, ArticleMention,
-                   ArticleMentions, CachedFile, CachedBody, SiteState, BuildRecord)
+                   ArticleMentions, Quote, MentionIndex, Forms, Site, FoundQuote,
+                   CachedFile, CachedBody, SiteState, BuildRecord)
 
 
 _register()

@@ -67,15 +67,16 @@ def _marked(text: str, forms: tuple[str, ...]) -> str:
     return "".join(out)
 
 
-def marker() -> Callable[[str, Entity], Markup]:
-    """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>."""
+def marker() -> Callable[[Any, Entity], Markup]:
+    """Filter: a sentence with the entity's name, aliases and (people) surname wrapped in <mark>.
+    A theme may pass it any value (a number, say), which is marked as its text."""
     markers: dict[tuple[str, str, tuple[str, ...]], Callable[[str], Markup]] = {}
 
-    def mark(sentence: str, entity: Entity) -> Markup:
+    def mark(sentence: Any, entity: Entity) -> Markup:  # (Any: compiled, a `str` would be enforced)
         names = (entity.kind, entity.name, entity.aliases)  # what its surface forms are made of
         if names not in markers:  # an entity page marks a few hundred sentences with one
             markers[names] = _entity_marker(entity)
-        return markers[names](sentence)
+        return markers[names](sentence if isinstance(sentence, str) else str(sentence))
     return mark
 
 

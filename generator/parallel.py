@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence, TypeVar
@@ -152,12 +153,39 @@ def _pool(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], count: int
             pool.close()
         finally:
             reader = getattr(pool, "_result_handler", None)
+            drain = None
             if reader is not None and not reader.is_alive():  # (see _Watch) results that never come:
-                getattr(pool, "_cache", {}).clear()  # terminate() asserts that none are awaited
-            pool.terminate()
+                getattr(pool, "_cache", {}).clear()  # terminate() asserts that none are awaited,
+                drain = _Drain(pool)  # and needs the result queue's lock, held by a worker blocked
+            pool.terminate()          # in writing a result larger than the pipe holds
             pool.join()
+            if drain is not None:
+                drain.stop()
     finally:
         _TASK, _ITEMS = previous
+
+
+class _Drain(threading.Thread):
+    """Reads and drops what the workers of a pool whose result thread died still write, so that
+    none stays blocked on a full pipe holding the result queue's lock (terminate() takes it)."""
+
+    def __init__(self, pool: Any) -> None:
+        super().__init__(name="newsgloss-drain", daemon=True)
+        self._conn = pool._outqueue._reader
+        self._done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            try:
+                if self._conn.poll(0.05):
+                    self._conn.recv_bytes()
+            except (OSError, EOFError):
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 LOST_CHECK = 0.5

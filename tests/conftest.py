@@ -40,6 +40,9 @@ if os.environ.get("NEWSGLOSS_EXPECT_COMPILED") == "1":  # set by test_compiled.p
     import generator.model
 
     assert not generator.model.__file__.endswith(".py"), f"expected compiled modules, got {generator.model.__file__}"
+elif list((REPO / "generator").glob("*.so")):  # they shadow the sources: edits would not run
+    pytest.exit(f"compiled modules beside the sources in {REPO / 'generator'} (left by `setup.py build_ext "
+                f"--inplace`?) would be tested instead of the code: delete them (generator/*.so)", returncode=2)
 
 
 def age_inputs(site: Path, seconds: float = 3600) -> None:

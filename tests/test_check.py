@@ -134,3 +134,23 @@ def test_a_template_error_is_reported_with_its_file(site_dir: Path) -> None:
     assert code == 1
     assert any(line.startswith(str(templates / "robots.txt") + ":2: template error:")
                or line.startswith("templates/robots.txt:2: template error:") for line in lines), lines
+
+
+def test_check_of_a_large_site_with_quotes_annotates_in_worker_processes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`check` annotates every article afresh (no cache), in worker processes on a large site;
+    their results carry the mentions and quotes found, which must come back whole (a compiled
+    build's frozen dataclasses did not survive pickling: the check stopped with an error)."""
+    site = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(site)]).exit_code == 0
+    assert runner.invoke(main, ["build", "--site", str(site), "--quiet"]).exit_code == 0  # imports the example
+    [article] = (site / "content" / "articles").glob("*.md")
+    text = article.read_text(encoding="utf-8")
+    assert "said [Rita Nunes](actor:rita-nunes)" in text  # a quote, attributed
+    for i in range(80):
+        copy = text.replace("\nslug: ", f"\nslug: copy-{i:02d}-").replace("\ntitle: ", f"\ntitle: Copy {i:02d} of ")
+        (article.parent / f"copy-{i:02d}.md").write_text(copy, encoding="utf-8")
+    monkeypatch.setenv("NEWSGLOSS_WORKERS", "2")
+    code, lines = _check(site)
+    assert code == 0, lines
+    assert lines[-1].startswith("check: no errors"), lines

@@ -25,10 +25,11 @@ COMPILED = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["
 MODULES = [path.removesuffix(".py").replace("/", ".") for path in COMPILED]
 
 # The tests of what the compiled modules do (Markdown reading, mentions, marks, export, link
-# checks), and the whole-site ones: golden pages, guarantees, hostile input, incremental builds.
+# checks), and the whole-site ones: golden pages, guarantees, hostile input, incremental builds,
+# `check` in worker processes, and what crosses between processes.
 TESTS = ["test_plainmd.py", "test_markdown.py", "test_model.py", "test_export.py", "test_properties.py",
          "test_detect_properties.py", "test_merge.py", "test_render.py", "test_check.py", "test_golden.py",
-         "test_build.py", "test_incremental.py", "test_hostile.py", "test_guarantees.py"]
+         "test_build.py", "test_incremental.py", "test_hostile.py", "test_guarantees.py", "test_parallel.py"]
 
 
 def _copy_of_package(root: Path) -> Path:

@@ -118,35 +118,44 @@ def test_a_killed_worker_stops_the_map_with_an_error_instead_of_a_wait_forever(m
         signal.signal(signal.SIGALRM, previous)
 
 
-def _fails_to_unpickle() -> None:
-    raise TypeError("this result cannot be read back")
-
-
 class _Unreadable:
     """A result that pickles in the worker but whose unpickling fails in the build process (as a
-    class with a mismatched constructor or state does)."""
+    class with a mismatched constructor or state does), with `size` bytes of payload."""
 
-    def __reduce__(self) -> tuple[object, tuple[()]]:
-        return _fails_to_unpickle, ()
+    def __init__(self, size: int) -> None:
+        self.payload = b"x" * size
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        return _fails_to_unpickle, (self.payload,)
+
+
+def _fails_to_unpickle(_: bytes) -> None:
+    raise TypeError("this result cannot be read back")
 
 
 def _unreadable_in_workers(items: object) -> list[object]:
     if os.getpid() != _PARENT:
-        return [_Unreadable() for _ in items]  # type: ignore[attr-defined]
+        return [_Unreadable(_PAYLOAD["size"]) for _ in items]  # type: ignore[attr-defined]
     return list(items)  # type: ignore[call-overload]
+
+
+_PAYLOAD = {"size": 0}
 
 
 _PARENT = os.getpid()
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the pool's thread dies
+@pytest.mark.parametrize("size", [10, 200_000])  # small results; results larger than a pipe holds
 @pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
-def test_a_result_that_cannot_be_read_back_stops_the_map_instead_of_a_wait_forever(monkeypatch, mapper) -> None:  # type: ignore[no-untyped-def]
+def test_a_result_that_cannot_be_read_back_stops_the_map_instead_of_a_wait_forever(monkeypatch, mapper, size) -> None:  # type: ignore[no-untyped-def]
     """multiprocessing's result thread dies when a result fails to unpickle, and every result
-    after it is lost: the build waited forever. Now it stops with an error."""
+    after it is lost: the build waited forever. Now it stops with an error, also when workers
+    are blocked writing results nobody reads (while holding the lock the pool's shutdown needs)."""
     import signal
 
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    monkeypatch.setitem(_PAYLOAD, "size", size)
 
     def hung(*_: object) -> None:
         raise TimeoutError("the map waited for a result that could not be read back")
@@ -159,3 +168,27 @@ def test_a_result_that_cannot_be_read_back_stops_the_map_instead_of_a_wait_forev
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_every_dataclass_of_a_compiled_module_pickles_through_its_constructor() -> None:
+    """A frozen dataclass compiled by mypyc does not survive the default pickling (its unpickling
+    assigns to frozen fields): worker results and the state file carry them, so each is pickled
+    as (class, field values) (`cache._fast_pickling`)."""
+    import copyreg
+    import dataclasses
+    import importlib
+    import tomllib
+
+    from conftest import REPO
+
+    importlib.import_module("generator.cache")  # registers the reducers
+
+    listed = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["newsgloss"]["compiled"]
+    found = []
+    for path in listed:
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        for name, value in vars(module).items():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
+                found.append(f"{module.__name__}.{name}")
+                assert value in copyreg.dispatch_table, f"{module.__name__}.{name} is not in cache._register()"
+    assert "generator.model.Quote" in found

@@ -36,6 +36,7 @@ def test_marked_sentences_escape_text_and_mark_every_name_form() -> None:
     html = str(_marker()("Mr. Gantz <b>said</b> Benny Gantz & B. Gantz agreed; Gantzes did not.", person))
     assert html.count("<mark>") == 3 and "&lt;b&gt;said&lt;/b&gt;" in html and "&amp;" in html
     assert "<mark>Gantz</mark>es" not in html
+    assert str(_marker()(2024, person)) == "2024"  # a theme may mark any value (compiled code too)
 
 
 def test_entity_pages_carry_schema_org_data_without_nulls(built: Path) -> None:

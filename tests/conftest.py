@@ -14,6 +14,7 @@ import secrets
 import shutil
 import threading
 import time
+import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -35,6 +36,9 @@ FUZZ_EXAMPLES = int(os.environ.get("NEWSGLOSS_FUZZ_EXAMPLES", 10_000 if IN_CI el
 """Generated inputs per fuzz test: at least 10,000 in CI, fewer in a plain local run."""
 
 REPO = Path(__file__).resolve().parent.parent
+COMPILED_MODULES = tuple(path.removesuffix(".py").replace("/", ".") for path in
+                         tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["newsgloss"]["compiled"])
+"""The modules a wheel compiles with mypyc (pyproject's `[tool.newsgloss] compiled`, as setup.py reads it)."""
 
 if os.environ.get("NEWSGLOSS_EXPECT_COMPILED") == "1":  # set by test_compiled.py's run of the tests on compiled code
     import generator.model

@@ -14,15 +14,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tomllib
 from pathlib import Path
 
 import pytest
 
+from conftest import COMPILED_MODULES as MODULES
 from conftest import REPO, require
-
-COMPILED = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["newsgloss"]["compiled"]
-MODULES = [path.removesuffix(".py").replace("/", ".") for path in COMPILED]
 
 # The tests of what the compiled modules do (Markdown reading, mentions, marks, export, link
 # checks), and the whole-site ones: golden pages, guarantees, hostile input, incremental builds,

@@ -97,25 +97,30 @@ def _killed_in_workers(items: object) -> list[int]:
     return [0 for _ in items]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
-def test_a_killed_worker_stops_the_map_with_an_error_instead_of_a_wait_forever(monkeypatch, mapper) -> None:  # type: ignore[no-untyped-def]
-    """The pool replaces a killed worker, but the chunk it held never comes back: the build
-    waited for it forever. Now it stops with an error that says what happened."""
+def _stops_with(error: str, mapper, task) -> None:  # type: ignore[no-untyped-def]
+    """The map of `task` over 200 items in 2 processes raises ChildProcessError matching `error`
+    (within a minute: a wait for ever fails the test)."""
     import signal
 
-    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
-
     def hung(*_: object) -> None:
-        raise TimeoutError("the map waited for a killed worker's chunk")
+        raise TimeoutError(f"the map waited instead of stopping with: {error}")
 
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(60)
     try:
-        with pytest.raises(ChildProcessError, match="killed by signal 9"):
-            list(mapper(_killed_in_workers, list(range(200)), processes=2, chunk_size=8))
+        with pytest.raises(ChildProcessError, match=error):
+            list(mapper(task, list(range(200)), processes=2, chunk_size=8))
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
+def test_a_killed_worker_stops_the_map_with_an_error_instead_of_a_wait_forever(monkeypatch, mapper) -> None:  # type: ignore[no-untyped-def]
+    """The pool replaces a killed worker, but the chunk it held never comes back: the build
+    waited for it forever. Now it stops with an error that says what happened."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    _stops_with("killed by signal 9", mapper, _killed_in_workers)
 
 
 class _Unreadable:
@@ -142,9 +147,6 @@ def _unreadable_in_workers(items: object) -> list[object]:
 _PAYLOAD = {"size": 0}
 
 
-_PARENT = os.getpid()
-
-
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the pool's thread dies
 @pytest.mark.parametrize("size", [10, 200_000])  # small results; results larger than a pipe holds
 @pytest.mark.parametrize("mapper", [parallel.map_chunks, parallel.map_shared])
@@ -152,22 +154,9 @@ def test_a_result_that_cannot_be_read_back_stops_the_map_instead_of_a_wait_forev
     """multiprocessing's result thread dies when a result fails to unpickle, and every result
     after it is lost: the build waited forever. Now it stops with an error, also when workers
     are blocked writing results nobody reads (while holding the lock the pool's shutdown needs)."""
-    import signal
-
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
     monkeypatch.setitem(_PAYLOAD, "size", size)
-
-    def hung(*_: object) -> None:
-        raise TimeoutError("the map waited for a result that could not be read back")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(60)
-    try:
-        with pytest.raises(ChildProcessError, match="could not be read back"):
-            list(mapper(_unreadable_in_workers, list(range(200)), processes=2, chunk_size=8))
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    _stops_with("could not be read back", mapper, _unreadable_in_workers)
 
 
 def test_every_dataclass_of_a_compiled_module_pickles_through_its_constructor() -> None:
@@ -177,18 +166,15 @@ def test_every_dataclass_of_a_compiled_module_pickles_through_its_constructor() 
     import copyreg
     import dataclasses
     import importlib
-    import tomllib
 
-    from conftest import REPO
+    from conftest import COMPILED_MODULES
 
     importlib.import_module("generator.cache")  # registers the reducers
-
-    listed = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["newsgloss"]["compiled"]
     found = []
-    for path in listed:
-        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-        for name, value in vars(module).items():
-            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
-                found.append(f"{module.__name__}.{name}")
-                assert value in copyreg.dispatch_table, f"{module.__name__}.{name} is not in cache._register()"
+    for name in COMPILED_MODULES:
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name:
+                found.append(f"{name}.{attr}")
+                assert value in copyreg.dispatch_table, f"{name}.{attr} is not in cache._register()"
     assert "generator.model.Quote" in found
